@@ -1,0 +1,36 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+
+export interface AwsClientOptions {
+  region: string;
+  /** Attempts per call, retries included. Throttling and 5xx are retried with backoff. */
+  maxAttempts?: number;
+  /** Per-request timeout: an API that never answers must not hang a sweep. */
+  requestTimeoutMs?: number;
+}
+
+export interface AwsClients {
+  ec2: EC2Client;
+  eks: EKSClient;
+}
+
+/** Credentials come from the SDK's default chain; the endpoint from AWS_ENDPOINT_URL when set. */
+export function clientConfig(opts: AwsClientOptions) {
+  return {
+    region: opts.region,
+    maxAttempts: opts.maxAttempts ?? 5,
+    retryMode: 'adaptive' as const,
+    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 20_000, connectionTimeout: 5_000 },
+  };
+}
+
+export function createAwsClients(opts: AwsClientOptions): AwsClients {
+  const cfg = clientConfig(opts);
+  return { ec2: new EC2Client(cfg), eks: new EKSClient(cfg) };
+}
+
+export function resolveRegion(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const region = flag ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error('no AWS region: pass --region or set AWS_REGION');
+  return region;
+}

@@ -1,0 +1,54 @@
+import type { NetworkInterface } from './network-interface.js';
+
+export interface InstanceRecord {
+  id: string;
+  state: string;
+  instanceType: string | null;
+  vpcId: string | null;
+  subnetId: string | null;
+  tags: Readonly<Record<string, string>>;
+}
+
+export interface ClusterRecord {
+  name: string;
+  status: string | null;
+  vpcId: string | null;
+  securityGroupIds: string[];
+  clusterSecurityGroupId: string | null;
+  endpoint: string | null;
+  roleArn: string | null;
+}
+
+/**
+ * Something the collector could not read. Checks use gaps to avoid treating "unknown" as "gone":
+ * an orphan proof that depends on a gap is never made.
+ */
+export interface CollectionGap {
+  /** Which lookup failed, e.g. `ec2:DescribeInstances`. */
+  source: string;
+  /** Which proofs or checks this disables. */
+  affects: 'instances' | 'trunks' | 'clusters' | 'kubernetes' | 'subnets' | 'security-groups';
+  reason: string;
+}
+
+/** Everything one sweep knows about one region. Built by collect/, read by check/. Never changed by checks. */
+export interface Inventory {
+  region: string;
+  collectedAt: Date;
+  /** Cluster names the sweep was limited to; null means every cluster. */
+  scope: { clusters: string[] | null };
+  networkInterfaces: NetworkInterface[];
+  /** Instances referenced by ENIs, by id. An id looked up but absent here does not exist. */
+  instances: ReadonlyMap<string, InstanceRecord>;
+  /** Every instance id that was looked up successfully (found or not). */
+  instanceIdsLookedUp: ReadonlySet<string>;
+  /** ENI ids that were looked up and do not exist (trunks named by branch ENIs). */
+  eniIdsNotFound: ReadonlySet<string>;
+  /** ENI ids that were looked up (found or not). */
+  eniIdsLookedUp: ReadonlySet<string>;
+  /** Clusters that exist, by name. */
+  clusters: ReadonlyMap<string, ClusterRecord>;
+  /** Clusters named by ENI tags that are proven not to exist. */
+  deletedClusters: ReadonlySet<string>;
+  gaps: CollectionGap[];
+}

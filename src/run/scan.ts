@@ -1,0 +1,72 @@
+import type { AuditConfig } from '../config/audit-config.js';
+import type { AwsClients } from '../aws/clients.js';
+import { buildInventory } from '../collect/build-inventory.js';
+import { collectAws } from '../collect/aws/collect-aws.js';
+import type { RawAwsData } from '../collect/raw.js';
+import { readSnapshot } from '../collect/snapshot/read-snapshot.js';
+import { runChecks } from '../check/registry.js';
+import type { Finding } from '../model/finding.js';
+import type { Inventory } from '../model/inventory.js';
+import { trackSightings, sightingsPartition } from '../state/sightings.js';
+import { MemoryStateStore, type StateStore } from '../state/store.js';
+import { summarize, type ScanReport } from './report.js';
+
+export type InventorySource =
+  | { kind: 'aws'; region: string; clients: AwsClients }
+  | { kind: 'snapshot'; dir: string; region?: string };
+
+export interface ScanRequest {
+  source: InventorySource;
+  clusters: string[] | null;
+  config: AuditConfig;
+  /** Where orphan sightings live between runs. Snapshot runs use the folder's sightings.json instead. */
+  store: StateStore;
+  now?: () => Date;
+}
+
+export interface ScanOutcome {
+  report: ScanReport;
+  inventory: Inventory;
+  raw: RawAwsData;
+  findings: Finding[];
+}
+
+/** collect → check → track sightings. The one path every entry point (CLI, Lambda) uses. */
+export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
+  let raw: RawAwsData;
+  let store = req.store;
+  if (req.source.kind === 'aws') {
+    raw = await collectAws(req.source.clients.ec2, req.source.clients.eks, {
+      region: req.source.region,
+      clusters: req.clusters,
+      ...(req.now ? { now: req.now } : {}),
+    });
+  } else {
+    const snap = await readSnapshot(req.source.dir, { clusters: req.clusters, ...(req.source.region ? { region: req.source.region } : {}), ...(req.now ? { now: req.now } : {}) });
+    raw = snap.raw;
+    // A snapshot is a moment in the past: judge it with the sightings captured alongside it,
+    // and never write into the caller's state.
+    const memory = new MemoryStateStore();
+    await memory.putMany(sightingsPartition(raw.region), snap.sightings);
+    store = memory;
+  }
+  const inventory = buildInventory(raw);
+  const now = req.source.kind === 'snapshot' ? inventory.collectedAt : (req.now?.() ?? new Date());
+  const checked = runChecks(inventory, { now, config: req.config });
+  const findings = await trackSightings(store, inventory, checked, req.config.cleanup, now);
+  return {
+    inventory,
+    raw,
+    findings,
+    report: {
+      schemaVersion: 1,
+      region: inventory.region,
+      collectedAt: inventory.collectedAt.toISOString(),
+      source: req.source.kind,
+      scope: inventory.scope,
+      summary: summarize(findings),
+      gaps: inventory.gaps,
+      findings,
+    },
+  };
+}
