@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { defaultConfig } from '../src/config/audit-config.js';
+import { runCleanup } from '../src/run/cleanup.js';
+import type { CleanupReport } from '../src/run/report.js';
+import { auditLogger, awsClients, deadlineOf, executionEnabled, logger, region, stateStore } from './lib/runtime.js';
+
+/** The EventBridge scheduler's event: anything else is rejected by the parser before the sweep runs. */
+export const ScheduledEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+});
+export type ScheduledEvent = z.infer<typeof ScheduledEventSchema>;
+
+/** Scheduled sweep of the whole region: scan, track sightings, plan, and delete only when CLEANUP_MODE=execute. */
+export async function sweep(_event: ScheduledEvent, context: Context): Promise<CleanupReport> {
+  const r = region();
+  const dryRun = !executionEnabled();
+  const report = await runCleanup({
+    source: { kind: 'aws', region: r, clients: awsClients() },
+    clusters: null,
+    config: defaultConfig(),
+    store: stateStore(),
+    dryRun,
+    deadline: deadlineOf(context),
+    logger: auditLogger,
+  });
+  logger.info('sweep finished', { dryRun, summary: report.summary, planned: report.planned.length, deleted: report.deleted.length, skipped: report.skipped.length, gaps: report.gaps });
+  return report;
+}
+
+export const handler = middy<ScheduledEvent, CleanupReport>()
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: ScheduledEventSchema }))
+  .handler(sweep);
