@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defaultConfig } from '../src/config/audit-config.js';
 import { runCleanup } from '../src/run/cleanup.js';
 import type { CleanupReport } from '../src/run/report.js';
+import { explainParseErrors } from './lib/explain-parse-errors.js';
 import { auditLogger, awsClients, deadlineOf, executionEnabled, logger, region, stateStore } from './lib/runtime.js';
 
 /** The EventBridge scheduler's event: anything else is rejected by the parser before the sweep runs. */
@@ -35,5 +36,6 @@ export async function sweep(_event: ScheduledEvent, context: Context): Promise<C
 
 export const handler = middy<ScheduledEvent, CleanupReport>()
   .use(injectLambdaContext(logger))
+  .use(explainParseErrors())
   .use(parser({ schema: ScheduledEventSchema }))
   .handler(sweep);

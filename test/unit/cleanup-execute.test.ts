@@ -24,7 +24,9 @@ const describeReturns = (...enis: ReturnType<typeof eni>[]) =>
   });
 const deleted = () => ec2Mock.commandCalls(DeleteNetworkInterfaceCommand).map((c) => c.args[0].input.NetworkInterfaceId);
 
-beforeEach(() => ec2Mock.reset());
+beforeEach(() => {
+  ec2Mock.reset();
+});
 
 describe('executeCleanup', () => {
   test('dry run makes no API call at all', async () => {

@@ -1,0 +1,113 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { readSnapshot } from '../../src/collect/snapshot/read-snapshot.js';
+import { writeSnapshot } from '../../src/collect/snapshot/write-snapshot.js';
+import { buildInventory } from '../../src/collect/build-inventory.js';
+import { runCli } from '../fixtures/cli.js';
+import { eni, instance, rawData, rcTags } from '../fixtures/raw.js';
+
+const DEMO = join(process.cwd(), 'examples', 'demo-env');
+const dirs: string[] = [];
+const tempDir = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'vca-snap-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** The demo environment's ENIs by role, derived from its own files so the test states intent, not ids. */
+async function demoIds() {
+  const { NetworkInterfaces } = JSON.parse(await readFile(join(DEMO, 'describe-network-interfaces.json'), 'utf8')) as { NetworkInterfaces: Array<{ NetworkInterfaceId: string; Description: string; Status: string; TagSet: Array<{ Key: string; Value: string }> }> };
+  const tag = (e: (typeof NetworkInterfaces)[number], k: string) => e.TagSet.find((t) => t.Key === k)?.Value;
+  const { Reservations } = JSON.parse(await readFile(join(DEMO, 'describe-instances.json'), 'utf8')) as { Reservations: Array<{ Instances: Array<{ InstanceId: string; State: { Name: string } }> }> };
+  const terminated = new Set(Reservations.flatMap((r) => r.Instances).filter((i) => i.State.Name === 'terminated').map((i) => i.InstanceId));
+  const ids = (pred: (e: (typeof NetworkInterfaces)[number]) => boolean) => NetworkInterfaces.filter(pred).map((e) => e.NetworkInterfaceId).sort();
+  return {
+    deletedCluster: ids((e) => e.Status === 'available' && (tag(e, 'kubernetes.io/cluster/payments-old') === 'owned' || tag(e, 'cluster.k8s.amazonaws.com/name') === 'payments-old')),
+    terminatedNode: ids((e) => e.Status === 'available' && terminated.has(tag(e, 'node.k8s.amazonaws.com/instance_id') ?? '')),
+    ignored: ids((e) => tag(e, 'vpc-cni-auditor/ignore') === 'true'),
+    lookalike: ids((e) => e.Description === 'aws-k8s-branch-eni' && tag(e, 'eks:eni:owner') === undefined),
+    all: ids(() => true),
+  };
+}
+
+describe('snapshot folder', () => {
+  test('the demo environment: deleted cluster leftovers, a terminated node, look-alikes left alone', async () => {
+    const ids = await demoIds();
+    const r = await runCli(['scan', '--snapshot', DEMO, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const findings = r.json().findings as Array<{ code: string; severity: string; resource: { id: string }; cluster: string | null }>;
+    const by = (pred: (f: (typeof findings)[number]) => boolean) => findings.filter(pred).map((f) => f.resource.id).sort();
+    expect(by((f) => f.severity === 'critical')).toEqual(ids.deletedCluster);
+    expect(by((f) => f.cluster === 'payments-old')).toEqual(ids.deletedCluster);
+    expect(by((f) => f.code === 'ENI_LOOKALIKE')).toEqual(ids.lookalike);
+    expect(by((f) => f.cluster === 'shop-prod')).toEqual(ids.terminatedNode);
+    expect(ids.terminatedNode.length).toBe(4);
+    // Nothing else: ELB, Lambda and NAT ENIs and the live node's ENIs raise nothing.
+    expect(findings).toHaveLength(ids.deletedCluster.length + ids.terminatedNode.length + ids.lookalike.length);
+  });
+
+  test('the demo cleanup plan honours grace and the ignore tag', async () => {
+    const ids = await demoIds();
+    const r = await runCli(['cleanup', '--snapshot', DEMO, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = r.json() as { dryRun: boolean; planned: string[]; deleted: string[]; skipped: Array<{ id: string; reason: string }> };
+    expect(out.dryRun).toBe(true);
+    expect(out.deleted).toEqual([]);
+    const skipped = Object.fromEntries(out.skipped.map((s) => [s.id, s.reason.split(':')[0]]));
+    expect(Object.values(skipped).sort()).toEqual(['ignore-tag', 'within-grace']);
+    expect(skipped[ids.ignored[0]!]).toBe('ignore-tag');
+    expect([...out.planned].sort()).toEqual([...ids.deletedCluster, ...ids.terminatedNode].filter((id) => !(id in skipped)).sort());
+    for (const id of ids.lookalike) expect(out.planned).not.toContain(id);
+  });
+
+  test('writeSnapshot then readSnapshot gives back the same inventory', async () => {
+    const raw = rawData({
+      networkInterfaces: [eni({ id: 'eni-1', description: 'aws-k8s-branch-eni', tags: rcTags('gone', { 'node.k8s.amazonaws.com/instance_id': 'i-1' }) })],
+      instances: [instance('i-1', 'terminated')],
+      instanceIdsLookedUp: ['i-1'],
+      clusterNames: ['live'],
+      clusters: [{ name: 'live', resourcesVpcConfig: { vpcId: 'vpc-1' } }],
+      deletedClusters: ['gone'],
+    });
+    const dir = await tempDir();
+    await writeSnapshot(join(dir, 'snap'), raw);
+    const back = await readSnapshot(join(dir, 'snap'), { clusters: null });
+    const a = buildInventory(raw);
+    const b = buildInventory(back.raw);
+    expect(b.networkInterfaces).toEqual(a.networkInterfaces);
+    expect([...b.deletedClusters]).toEqual(['gone']);
+    expect(b.clusters.get('live')?.vpcId).toBe('vpc-1');
+    expect(b.collectedAt).toEqual(a.collectedAt);
+  });
+
+  test('writing refuses a folder that is not empty, and writes nothing', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'keep.txt'), 'precious');
+    await expect(writeSnapshot(dir, rawData())).rejects.toThrow(/not empty/);
+    expect(await readFile(join(dir, 'keep.txt'), 'utf8')).toBe('precious');
+  });
+
+  test.each([
+    ['describe-network-interfaces.json', null, /describe-network-interfaces.json is missing/],
+    ['describe-network-interfaces.json', '{"NetworkInterfaces": [', /describe-network-interfaces.json is not valid JSON/],
+    ['describe-network-interfaces.json', '{"NetworkInterfaces": [{"NetworkInterfaceId": 42}]}', /describe-network-interfaces.json is malformed at NetworkInterfaces.0.NetworkInterfaceId/],
+    ['describe-instances.json', '{"Instances": []}', /describe-instances.json is malformed at Reservations/],
+    ['list-clusters.json', null, /list-clusters.json is missing/],
+    ['snapshot.json', '{"region": "us-east-1", "collectedAt": "yesterday"}', /snapshot.json is malformed at collectedAt/],
+    ['sightings.json', '{"sightings": [{"eniId": "eni-1"}]}', /sightings.json is malformed at sightings.0.firstSeen/],
+  ])('a broken %s gets a clear error naming it and exit code 2', async (file, content, message) => {
+    const dir = await tempDir();
+    await cp(DEMO, dir, { recursive: true });
+    if (content === null) await rm(join(dir, file));
+    else await writeFile(join(dir, file), content);
+    const r = await runCli(['cleanup', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
