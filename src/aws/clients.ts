@@ -20,7 +20,8 @@ export function clientConfig(opts: AwsClientOptions) {
     region: opts.region,
     maxAttempts: opts.maxAttempts ?? 5,
     retryMode: 'adaptive' as const,
-    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 20_000, connectionTimeout: 5_000 },
+    // throwOnRequestTimeout: without it the SDK only warns and a hung endpoint stalls the call.
+    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 20_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * jest globalSetup: installs the emulators' binaries once per test run, before
- * any worker starts. Test files then start their own servers (see moto.ts).
+ * any worker starts. Test files then start their own servers (moto.ts, kube.ts).
  * Failures here must fail the run: a test suite that silently skips its
  * emulators proves nothing.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type * as Kube from './kube.js';
 
 const SETUP_MOTO = fileURLToPath(new URL('./setup-moto.sh', import.meta.url));
 
@@ -23,13 +25,23 @@ function ensureMoto(): void {
   }
 }
 
+/**
+ * jest loads globalSetup with require() through its transform hook, but
+ * without moduleNameMapper, so a static `import './kube.js'` finds no file
+ * (only kube.ts exists). Require the .ts itself; the hook compiles it. Keep
+ * kube.ts free of relative .js imports for the same reason.
+ */
+function loadKube(): typeof Kube {
+  return createRequire(import.meta.url)('./kube.ts') as typeof Kube;
+}
+
 export default async function globalSetup(): Promise<void> {
   ensureMoto();
 
   // ---- Kubernetes harness -------------------------------------------------
-  // The kube-apiserver/etcd harness hooks in here:
-  //   import { ensureKubeBinaries } from './kube.js';
-  //   await ensureKubeBinaries();
-  // No try/catch around it: a failed build must fail the run.
+  // kube-apiserver + etcd, built from the Go module proxy on first use (many
+  // minutes) and cached afterwards. Built here, outside any per-test timeout.
+  // No try/catch: a failed build must fail the run.
+  await loadKube().ensureKubeBinaries();
   // -------------------------------------------------------------------------
 }

@@ -24,9 +24,12 @@ import { startMoto, awsTestEnv, clientConfig, type MotoServer } from '../harness
 let moto: MotoServer;
 let ec2: EC2Client;
 let eks: EKSClient;
+let startupMs = 0;
 
 beforeAll(async () => {
+  const t0 = Date.now();
   moto = await startMoto();
+  startupMs = Date.now() - t0;
   ec2 = new EC2Client(clientConfig(moto.endpoint));
   eks = new EKSClient(clientConfig(moto.endpoint));
 });
@@ -39,6 +42,8 @@ afterAll(async () => {
 
 describe('moto harness', () => {
   test('endpoint is a loopback URL and the env/config helpers point at it', () => {
+    // Shows up in the jest output; keep an eye on it, every test file pays it.
+    console.info(`moto startup: ${startupMs} ms`);
     expect(moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(awsTestEnv(moto.endpoint)).toEqual({
       AWS_ENDPOINT_URL: moto.endpoint,
