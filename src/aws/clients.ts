@@ -14,14 +14,25 @@ export interface AwsClients {
   eks: EKSClient;
 }
 
-/** Credentials come from the SDK's default chain; the endpoint from AWS_ENDPOINT_URL when set. */
-export function clientConfig(opts: AwsClientOptions) {
+const envInt = (name: string, env: NodeJS.ProcessEnv): number | undefined => {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${v}"`);
+  return n;
+};
+
+/**
+ * Credentials come from the SDK's default chain; the endpoint from AWS_ENDPOINT_URL when set.
+ * VPC_CNI_AUDITOR_MAX_ATTEMPTS and VPC_CNI_AUDITOR_REQUEST_TIMEOUT_MS tune retries and timeouts.
+ */
+export function clientConfig(opts: AwsClientOptions, env: NodeJS.ProcessEnv = process.env) {
   return {
     region: opts.region,
-    maxAttempts: opts.maxAttempts ?? 5,
+    maxAttempts: opts.maxAttempts ?? envInt('VPC_CNI_AUDITOR_MAX_ATTEMPTS', env) ?? 5,
     retryMode: 'adaptive' as const,
     // throwOnRequestTimeout: without it the SDK only warns and a hung endpoint stalls the call.
-    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 20_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? envInt('VPC_CNI_AUDITOR_REQUEST_TIMEOUT_MS', env) ?? 20_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
   };
 }
 
