@@ -5,6 +5,9 @@
  * Nothing schedules or runs pods; tests create Node/Pod objects directly.
  * Authentication is a static token file, authorization is RBAC, so the
  * 401/403 paths the product meets against EKS can be exercised for real.
+ *
+ * Keep this file free of relative imports: global-setup.ts require()s it
+ * through jest's CJS transform, where `./x.js` specifiers don't resolve to .ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate, createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -143,9 +146,9 @@ function installExitHooks(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
       for (const t of [...live]) killTrackedSync(t);
-      // Restore default handling and re-raise so the process still dies.
-      process.removeListener(sig, onSignal);
-      process.kill(process.pid, sig);
+      // Our listener suppressed the default action; if nobody else handles the
+      // signal, re-raise it (now unhandled) so the process still dies.
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
     };
     process.once(sig, onSignal);
   }
@@ -235,12 +238,24 @@ function spawnLogged(bin: string, args: string[], logFile: string): ChildProcess
   }
 }
 
+/** SIGTERM the child's process group, SIGKILL it if it hasn't exited after 5 s. */
+async function terminate(proc: ChildProcess): Promise<void> {
+  const pid = proc.pid;
+  if (pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+  killGroup(pid, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 class StartupError extends Error {
-  constructor(
-    message: string,
-    readonly portClash: boolean,
-  ) {
+  // A plain field, not a parameter property: keeps this file loadable by
+  // Node's type stripping as well as by jest's transform.
+  readonly portClash: boolean;
+  constructor(message: string, portClash: boolean) {
     super(message);
+    this.portClash = portClash;
   }
 }
 
@@ -339,20 +354,8 @@ async function startOnce(bins: KubeBinaries, opts: StartKubeOptions): Promise<Ku
     (stopped ??= (async () => {
       // Watchdog first, so it can't fire later at pgids the OS may have reused.
       tracked.watchdog.kill('SIGKILL');
-      const exited = procs.map(
-        (p) =>
-          new Promise<void>((res) => {
-            if (p.proc.exitCode !== null || p.proc.signalCode !== null) res();
-            else p.proc.once('exit', () => res());
-          }),
-      );
       // apiserver before etcd, so it doesn't spend its shutdown retrying etcd.
-      for (const p of [...procs].reverse()) if (p.proc.pid) killGroup(p.proc.pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        for (const p of procs) if (p.proc.pid) killGroup(p.proc.pid, 'SIGKILL');
-      }, 5_000);
-      await Promise.all(exited);
-      clearTimeout(timer);
+      for (const p of [...procs].reverse()) await terminate(p.proc);
       // Children that escaped into the groups (none expected) go too.
       for (const g of tracked.pgids) killGroup(g, 'SIGKILL');
       live.delete(tracked);
@@ -403,10 +406,9 @@ async function startOnce(bins: KubeBinaries, opts: StartKubeOptions): Promise<Ku
     ]);
 
     // Meanwhile write the apiserver's inputs. ECDSA because it's instant to generate.
-    const saKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({
-      type: 'pkcs8',
-      format: 'pem',
-    });
+    // The public half gets its own file: the --service-account-key-file parser
+    // reads EC private keys only in SEC1 form, public keys in SPKI.
+    const sa = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     // Static tokens: token,user,uid[,"groups"]. system:masters bypasses RBAC;
     // the others only get system:authenticated, so RBAC decides for them.
     const tokenCsv = [
@@ -415,13 +417,13 @@ async function startOnce(bins: KubeBinaries, opts: StartKubeOptions): Promise<Ku
       `${tokens.noaccess},noaccess,uid-noaccess`,
     ].join('\n');
     await Promise.all([
-      writeFile(join(dir, 'sa.key'), saKey, { mode: 0o600 }),
+      writeFile(join(dir, 'sa.key'), sa.privateKey.export({ type: 'sec1', format: 'pem' }), { mode: 0o600 }),
+      writeFile(join(dir, 'sa.pub'), sa.publicKey.export({ type: 'spki', format: 'pem' })),
       writeFile(join(dir, 'tokens.csv'), `${tokenCsv}\n`, { mode: 0o600 }),
     ]);
 
-    const etcdProc = procs[0]!;
-    await waitFor('etcd /health', async () => (await httpStatus(`${etcdUrl}/health`)) === 200, [etcdProc], deadline);
-
+    // No wait for etcd: kube-apiserver retries until etcd answers, and its /readyz
+    // covers etcd, so starting both at once saves etcd's ~1 s leader election.
     launch('kube-apiserver', bins.apiserver, [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
@@ -432,7 +434,7 @@ async function startOnce(bins: KubeBinaries, opts: StartKubeOptions): Promise<Ku
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
       '--authorization-mode=RBAC',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${join(dir, 'sa.key')}`,
+      `--service-account-key-file=${join(dir, 'sa.pub')}`,
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       '--service-cluster-ip-range=10.0.0.0/24',
       // No controller-manager creates default service accounts, so pods would be rejected.

@@ -17,7 +17,8 @@ moddir="$here/apiserver"
 
 version="${1:-}"
 if [[ -z "$version" ]]; then
-  version="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$moddir/go.mod")"
+  version="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3; exit }
+                  $1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2; exit }' "$moddir/go.mod")"
 fi
 if [[ ! "$version" =~ ^v1\.([0-9]+)\.([0-9]+)$ ]]; then
   echo "gen-replaces: expected a version like v1.33.4, got '$version'" >&2
@@ -27,7 +28,10 @@ staging="v0.${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
 
 # `go mod download -json` fetches just the .mod file through the proxy and
 # tells us where it landed; no upstream checkout needed.
-upstream_mod="$(cd "$moddir" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$version" \
+# Run outside any module so a half-written go.mod here can't get in the way.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+upstream_mod="$(cd "$scratch" && GO111MODULE=on go mod download -json "k8s.io/kubernetes@$version" \
   | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
 if [[ ! -f "$upstream_mod" ]]; then
   echo "gen-replaces: could not download go.mod of k8s.io/kubernetes@$version" >&2
