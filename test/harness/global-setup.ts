@@ -35,7 +35,15 @@ function loadKube(): typeof Kube {
   return createRequire(import.meta.url)('./kube.ts') as typeof Kube;
 }
 
+/** Bundles the CLI (dist/cli.js), so tests that spawn the real `vpc-cni-auditor` bin run today's code. */
+function buildCli(): void {
+  const script = fileURLToPath(new URL('../../scripts/build-cli.mjs', import.meta.url));
+  const result = spawnSync(process.execPath, [script], { stdio: 'inherit', cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  if (result.status !== 0) throw new Error(`globalSetup: building the CLI failed (exit ${result.status ?? result.signal})`);
+}
+
 export default async function globalSetup(): Promise<void> {
+  buildCli();
   ensureMoto();
 
   // ---- Kubernetes harness -------------------------------------------------
