@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertsConfigSchema } from './alerts-config.js';
 
 /**
  * Every tunable of a sweep, with its default. CLI flags, Lambda environment and manual payloads
@@ -23,6 +24,8 @@ export const CleanupConfigSchema = z.strictObject({
 
 export const AuditConfigSchema = z.strictObject({
   cleanup: CleanupConfigSchema.prefault({}),
+  /** Notification channels, lifecycle and silences (docs/alerts.md). */
+  alerts: AlertsConfigSchema.prefault({}),
 });
 
 export type AuditConfig = z.infer<typeof AuditConfigSchema>;
