@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbStateStore } from '../../src/state/dynamodb-store.js';
+import { sightingsPartition } from '../../src/state/sightings.js';
 import { clientConfig, startMoto, type MotoServer } from '../harness/moto.js';
 import { useAwsEnv } from '../fixtures/aws-env.js';
 import { runCli } from '../fixtures/cli.js';
@@ -97,6 +100,34 @@ describe('leaked ENIs end to end against moto (CLI)', () => {
     // What is left: everything that was never proven orphaned, owned by EKS, or deletable.
     const kept = [estate.trunk, estate.branchInUse, estate.branchCoolDown, estate.branchIgnored, estate.cniLive, estate.lookalike, estate.unrelated].sort();
     expect(await seeder.existingEniIds()).toEqual(kept);
+  });
+
+  test('snapshot --out captures the live state; scan --snapshot finds the same', async () => {
+    const live = await cli('scan');
+    const out = join(dir, `snap-${Date.now()}`);
+    const written = await runCli(['snapshot', '--out', out, '--region', 'us-east-1'], process.env);
+    expect(written.code).toBe(0);
+    const offline = await runCli(['scan', '--snapshot', out, '--format', 'json']);
+    expect(offline.code).toBe(0);
+    const strip = (r: Report) => r.findings.map((f) => [f.code, f.severity, f.resource.id, f.cluster]);
+    expect(strip(offline.json() as unknown as Report)).toEqual(strip(live));
+    // Writing again into the same folder is refused: an earlier capture is never overwritten.
+    const again = await runCli(['snapshot', '--out', out, '--region', 'us-east-1'], process.env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/not empty/);
+  });
+
+  test('--state-table keeps sightings in DynamoDB, shared with the Lambda deployment', async () => {
+    const ddb = new DynamoDBClient(clientConfig(moto.endpoint));
+    await ddb.send(new CreateTableCommand({
+      TableName: 'cli-state', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    }));
+    const r = await runCli(['cleanup', '--region', 'us-east-1', '--state-table', 'cli-state', '--format', 'json'], process.env);
+    expect(r.code).toBe(0);
+    const items = await new DynamoDbStateStore(ddb, 'cli-state').list(sightingsPartition('us-east-1'));
+    expect(items.map((i) => i.id).sort()).toEqual([...estate.betaOrphans, ...estate.branchOrphans, estate.branchIgnored, estate.cniOrphan].sort());
   });
 
   test('the default grace holds: a second run minutes later still deletes nothing', async () => {
