@@ -81,6 +81,8 @@ export function buildInventory(raw: RawAwsData): Inventory {
       if (name) attributed = { ...eni, cluster: name, clusterSource: 'instance-tag' };
     }
     if (scope && !(attributed.cluster && scope.has(attributed.cluster))) continue;
+    // Instance scope: trunks looked up by id may belong to other instances; they are not this run's business.
+    if (raw.scope.instanceId !== undefined && attributed.instanceId !== raw.scope.instanceId) continue;
     networkInterfaces.push(attributed);
   }
   networkInterfaces.sort((a, b) => a.id.localeCompare(b.id));
@@ -91,7 +93,7 @@ export function buildInventory(raw: RawAwsData): Inventory {
   return {
     region: raw.region,
     collectedAt,
-    scope: { clusters: raw.scope.clusters },
+    scope: { clusters: raw.scope.clusters, ...(raw.scope.instanceId !== undefined ? { instanceId: raw.scope.instanceId } : {}) },
     networkInterfaces,
     instances,
     instanceIdsLookedUp: new Set(raw.instanceIdsLookedUp),

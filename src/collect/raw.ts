@@ -1,6 +1,6 @@
 import type { Instance as Ec2Instance, NetworkInterface as Ec2NetworkInterface } from '@aws-sdk/client-ec2';
 import type { Cluster as EksCluster } from '@aws-sdk/client-eks';
-import type { CollectionGap } from '../model/inventory.js';
+import type { CollectionGap, Scope } from '../model/inventory.js';
 
 /**
  * What the AWS APIs answered, in their own shapes (the same JSON the AWS CLI prints). Both the
@@ -9,7 +9,7 @@ import type { CollectionGap } from '../model/inventory.js';
 export interface RawAwsData {
   region: string;
   collectedAt: string;
-  scope: { clusters: string[] | null };
+  scope: Scope;
   /** ENIs with EKS descriptions, every status, plus any trunk ENIs looked up by id. */
   networkInterfaces: Ec2NetworkInterface[];
   /** Instances found when looking up every instance id the ENIs name. */

@@ -31,12 +31,22 @@ export interface CollectionGap {
   reason: string;
 }
 
+/**
+ * What a run was limited to. `clusters: null` means every cluster; `instanceId` limits it to the ENIs
+ * tagged with one instance (the instance-terminated handler). Either limit makes the run "scoped":
+ * it cannot tell that an ENI it did not look at is gone.
+ */
+export interface Scope {
+  clusters: string[] | null;
+  instanceId?: string;
+}
+
 /** Everything one sweep knows about one region. Built by collect/, read by check/. Never changed by checks. */
 export interface Inventory {
   region: string;
   collectedAt: Date;
   /** Cluster names the sweep was limited to; null means every cluster. */
-  scope: { clusters: string[] | null };
+  scope: Scope;
   networkInterfaces: NetworkInterface[];
   /** Instances referenced by ENIs, by id. An id looked up but absent here does not exist. */
   instances: ReadonlyMap<string, InstanceRecord>;

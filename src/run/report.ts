@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding.js';
-import type { CollectionGap } from '../model/inventory.js';
+import type { CollectionGap, Scope } from '../model/inventory.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import type { Skip } from '../act/cleanup/plan.js';
 
@@ -9,7 +9,7 @@ export interface ScanReport {
   region: string;
   collectedAt: string;
   source: 'aws' | 'snapshot';
-  scope: { clusters: string[] | null };
+  scope: Scope;
   summary: Record<Severity, number> & { total: number };
   /** Lookups that failed: the proofs and checks they feed were not made. */
   gaps: CollectionGap[];

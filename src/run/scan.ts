@@ -18,6 +18,8 @@ export type InventorySource =
 export interface ScanRequest {
   source: InventorySource;
   clusters: string[] | null;
+  /** Live AWS only: limit the run to the ENIs tagged with this instance. */
+  instanceId?: string;
   config: AuditConfig;
   /** Where orphan sightings live between runs. Snapshot runs use the folder's sightings.json instead. */
   store: StateStore;
@@ -39,9 +41,11 @@ export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
     raw = await collectAws(req.source.clients.ec2, req.source.clients.eks, {
       region: req.source.region,
       clusters: req.clusters,
+      ...(req.instanceId !== undefined ? { instanceId: req.instanceId } : {}),
       ...(req.now ? { now: req.now } : {}),
     });
   } else {
+    if (req.instanceId !== undefined) throw new Error('an instance-scoped run needs live AWS access, not a snapshot');
     const snap = await readSnapshot(req.source.dir, { clusters: req.clusters, ...(req.source.region ? { region: req.source.region } : {}), ...(req.now ? { now: req.now } : {}) });
     raw = snap.raw;
     // A snapshot is a moment in the past: judge it with the sightings captured alongside it,

@@ -55,7 +55,7 @@ export function computeSightings(existing: readonly StateItem[], inv: Inventory,
   const deletes: string[] = [];
   if (inv.gaps.length === 0) {
     const seen = new Set(inv.networkInterfaces.map((e) => e.id));
-    const unscoped = inv.scope.clusters === null;
+    const unscoped = inv.scope.clusters === null && inv.scope.instanceId === undefined;
     for (const item of existing) {
       if (leakIds.has(item.id)) continue;
       // Seen and not orphaned: reset. Not seen at all: gone, but only an unscoped sweep can tell.

@@ -8,6 +8,7 @@ import type { CollectionGap } from '../../model/inventory.js';
 import { describeError, errorCode } from '../../util/errors.js';
 import { chunk } from '../../util/tags.js';
 import { normaliseEni } from '../classify.js';
+import { listInstanceEnis } from './instance-enis.js';
 import { clusterFromInstanceTags, referencedIds } from '../build-inventory.js';
 import type { RawAwsData } from '../raw.js';
 
@@ -18,6 +19,8 @@ const FILTER_VALUES_PER_CALL = 200;
 export interface CollectAwsOptions {
   region: string;
   clusters: string[] | null;
+  /** Only the ENIs tagged with this instance (server-side filter), e.g. after its termination. */
+  instanceId?: string;
   now?: () => Date;
 }
 
@@ -60,7 +63,7 @@ async function lookUpEnis(ec2: EC2Client, ids: readonly string[]): Promise<Ec2Ne
 export async function collectAws(ec2: EC2Client, eks: EKSClient, opts: CollectAwsOptions): Promise<RawAwsData> {
   const collectedAt = (opts.now?.() ?? new Date()).toISOString();
   const gaps: CollectionGap[] = [];
-  const networkInterfaces = await listEksEnis(ec2);
+  const networkInterfaces = opts.instanceId !== undefined ? await listInstanceEnis(ec2, opts.instanceId) : await listEksEnis(ec2);
   const normalised = networkInterfaces.map(normaliseEni);
   const refs = referencedIds(normalised);
 
@@ -112,7 +115,7 @@ export async function collectAws(ec2: EC2Client, eks: EKSClient, opts: CollectAw
   return {
     region: opts.region,
     collectedAt,
-    scope: { clusters: opts.clusters },
+    scope: { clusters: opts.clusters, ...(opts.instanceId !== undefined ? { instanceId: opts.instanceId } : {}) },
     networkInterfaces,
     instances,
     instanceIdsLookedUp,
