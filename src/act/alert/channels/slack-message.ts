@@ -60,7 +60,7 @@ function groupSection(g: NotificationGroup): string {
   const code = g.code ?? (new Set(g.notifications.map((n) => n.code)).size === 1 ? first.code : undefined);
   const cluster = g.cluster !== undefined ? g.cluster : new Set(g.notifications.map((n) => n.cluster)).size === 1 ? first.cluster : undefined;
   const title = [
-    `${SEVERITY_EMOJI[g.maxSeverity]} *${escapeMrkdwn(code ?? 'Findings')}*`,
+    `${g.notifications.every((n) => n.kind === 'resolved') ? ':white_check_mark:' : SEVERITY_EMOJI[g.maxSeverity]} *${escapeMrkdwn(code ?? 'Findings')}*`,
     cluster !== undefined ? (cluster ? `cluster *${escapeMrkdwn(cluster)}*` : 'no cluster') : undefined,
     kindCounts(g.notifications),
   ].filter(Boolean).join(' · ');
