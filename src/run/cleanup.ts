@@ -4,7 +4,7 @@ import { planCleanup } from '../act/cleanup/plan.js';
 import { sightingsPartition } from '../state/sightings.js';
 import type { AuditLogger } from '../util/logger.js';
 import type { CleanupReport } from './report.js';
-import { runScan, type ScanRequest } from './scan.js';
+import { runScan, type ScanOutcome, type ScanRequest } from './scan.js';
 
 export interface CleanupRequest extends ScanRequest {
   /** Dry run unless explicitly false. */
@@ -13,11 +13,14 @@ export interface CleanupRequest extends ScanRequest {
   ec2?: EC2Client;
   deadline?: number;
   logger?: AuditLogger;
+  /** Sees the scan (its inventory) before the plan: runNotify uses it for tag silences. */
+  onScan?: (scan: ScanOutcome) => void;
 }
 
 /** scan → plan → (execute). Deleted ENIs leave the sighting store. */
 export async function runCleanup(req: CleanupRequest): Promise<CleanupReport> {
   const scan = await runScan(req);
+  req.onScan?.(scan);
   const plan = planCleanup(scan.findings, scan.inventory, req.config.cleanup);
   const execute = !req.dryRun && req.source.kind === 'aws';
   if (!req.dryRun && !execute) throw new Error('a snapshot can only be planned: --execute needs live AWS access');
