@@ -4,9 +4,18 @@ import { severityRank } from '../model/severity.js';
 import type { Check, CheckContext, CodeInfo } from './define.js';
 import { leakedEnis } from './leaked-enis.js';
 import { eniLookalikes } from './eni-lookalikes.js';
+import { nodeIpPressure } from './node-ip-pressure.js';
+import { nodeBranchEniPressure } from './node-branch-eni-pressure.js';
+import { podsPendingBranchEni } from './pods-pending-branch-eni.js';
+import { subnetIpPressure } from './subnet-ip-pressure.js';
+import { nodeTypeUnknown } from './node-type-unknown.js';
 
 /** Every check, in report order. Add a check: write one file, list it here, document its codes. */
-export const CHECKS: readonly Check[] = [leakedEnis, eniLookalikes];
+export const CHECKS: readonly Check[] = [
+  leakedEnis, eniLookalikes,
+  // Capacity (issue #3).
+  nodeIpPressure, nodeBranchEniPressure, podsPendingBranchEni, subnetIpPressure, nodeTypeUnknown,
+];
 
 /** All codes of all checks: the catalog docs/findings.md is generated from. */
 export function codeCatalog(): Map<string, CodeInfo & { check: string }> {

@@ -5,6 +5,7 @@ import type { NetworkInterface } from '../model/network-interface.js';
 import { CLUSTER_TAG_PREFIX, INSTANCE_CLUSTER_TAGS } from '../model/eks-marks.js';
 import { tagRecord } from '../util/tags.js';
 import { normaliseEni } from './classify.js';
+import { buildCapacityParts } from './build-capacity.js';
 import type { RawAwsData } from './raw.js';
 
 function toInstance(raw: Ec2Instance): InstanceRecord | null {
@@ -102,6 +103,7 @@ export function buildInventory(raw: RawAwsData): Inventory {
     clusters,
     deletedClusters: new Set(raw.deletedClusters.filter((n) => !clusters.has(n))),
     gaps: raw.gaps,
+    ...buildCapacityParts(raw, [...byId.values()], instances),
   };
 }
 

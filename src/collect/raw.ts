@@ -1,6 +1,7 @@
-import type { Instance as Ec2Instance, NetworkInterface as Ec2NetworkInterface } from '@aws-sdk/client-ec2';
+import type { Instance as Ec2Instance, InstanceTypeInfo, NetworkInterface as Ec2NetworkInterface, Subnet as Ec2Subnet } from '@aws-sdk/client-ec2';
 import type { Cluster as EksCluster } from '@aws-sdk/client-eks';
 import type { CollectionGap, Scope } from '../model/inventory.js';
+import type { RawKubernetesCluster } from './kubernetes/raw-kubernetes.js';
 
 /**
  * What the AWS APIs answered, in their own shapes (the same JSON the AWS CLI prints). Both the
@@ -25,4 +26,10 @@ export interface RawAwsData {
   /** Cluster names DescribeCluster answered ResourceNotFoundException for. */
   deletedClusters: string[];
   gaps: CollectionGap[];
+  /** Issue #3, capacity (optional: absent when not collected). DescribeSubnets of the subnets the clusters use. */
+  subnets?: Ec2Subnet[];
+  /** DescribeInstanceTypes of node instance types the shipped limits table lacks. */
+  instanceTypes?: InstanceTypeInfo[];
+  /** The Kubernetes API objects, one entry per cluster reached. */
+  kubernetes?: RawKubernetesCluster[];
 }

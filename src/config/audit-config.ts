@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertsConfigSchema } from './alerts-config.js';
+import { CapacityConfigSchema } from './capacity-config.js';
 
 /**
  * Every tunable of a sweep, with its default. CLI flags, Lambda environment and manual payloads
@@ -24,6 +25,8 @@ export const CleanupConfigSchema = z.strictObject({
 
 export const AuditConfigSchema = z.strictObject({
   cleanup: CleanupConfigSchema.prefault({}),
+  /** Node, branch-ENI and subnet capacity thresholds (issue #3). */
+  capacity: CapacityConfigSchema.prefault({}),
   /** Notification channels, lifecycle and silences (docs/alerts.md). */
   alerts: AlertsConfigSchema.prefault({}),
 });

@@ -1,3 +1,4 @@
+import type { KubernetesCluster, SubnetRecord } from './kubernetes.js';
 import type { NetworkInterface } from './network-interface.js';
 
 export interface InstanceRecord {
@@ -61,4 +62,8 @@ export interface Inventory {
   /** Clusters named by ENI tags that are proven not to exist. */
   deletedClusters: ReadonlySet<string>;
   gaps: CollectionGap[];
+  /** Issue #3, capacity: the Kubernetes side per cluster reached. Absent when Kubernetes was not collected. */
+  kubernetes?: KubernetesCluster[];
+  /** Issue #3, capacity: the subnets the clusters' nodes, ENIConfigs and ENIs use. Absent when not collected. */
+  subnets?: ReadonlyMap<string, SubnetRecord>;
 }
