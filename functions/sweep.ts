@@ -6,7 +6,8 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { defaultConfig } from '../src/config/audit-config.js';
 import { runCleanup } from '../src/run/cleanup.js';
-import type { CleanupReport } from '../src/run/report.js';
+import type { Inventory } from '../src/model/inventory.js';
+import { notifySweep, type SweepResult } from './lib/alerts.js';
 import { explainParseErrors } from './lib/explain-parse-errors.js';
 import { auditLogger, awsClients, deadlineOf, executionEnabled, logger, region, stateStore } from './lib/runtime.js';
 
@@ -17,9 +18,14 @@ export const ScheduledEventSchema = EventBridgeSchema.extend({
 });
 export type ScheduledEvent = z.infer<typeof ScheduledEventSchema>;
 
-/** Scheduled sweep of the whole region: scan, track sightings, plan, and delete only when CLEANUP_MODE=execute. */
-export async function sweep(_event: ScheduledEvent, context: Context): Promise<CleanupReport> {
+/**
+ * Scheduled sweep of the whole region: scan, track sightings, plan, and delete only when
+ * CLEANUP_MODE=execute; then notify the channels the environment configures, and publish metrics.
+ */
+export async function sweep(_event: ScheduledEvent, context: Context): Promise<SweepResult> {
+  const startedAt = Date.now();
   const r = region();
+  let inventory: Inventory | undefined;
   const dryRun = !executionEnabled();
   const report = await runCleanup({
     source: { kind: 'aws', region: r, clients: awsClients() },
@@ -29,12 +35,13 @@ export async function sweep(_event: ScheduledEvent, context: Context): Promise<C
     dryRun,
     deadline: deadlineOf(context),
     logger: auditLogger,
+    onScan: (scan) => { inventory = scan.inventory; },
   });
   logger.info('sweep finished', { dryRun, summary: report.summary, planned: report.planned.length, deleted: report.deleted.length, skipped: report.skipped.length, gaps: report.gaps });
-  return report;
+  return { ...report, notify: await notifySweep(report, inventory, startedAt) };
 }
 
-export const handler = middy<ScheduledEvent, CleanupReport>()
+export const handler = middy<ScheduledEvent, SweepResult>()
   .use(injectLambdaContext(logger))
   .use(explainParseErrors())
   .use(parser({ schema: ScheduledEventSchema }))

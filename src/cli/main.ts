@@ -11,6 +11,7 @@ import { atLeast, parseSeverity, type Severity } from '../model/severity.js';
 import { runCleanup } from '../run/cleanup.js';
 import { runScan, type InventorySource } from '../run/scan.js';
 import type { CleanupReport } from '../run/report.js';
+import type { Inventory } from '../model/inventory.js';
 import { DynamoDbStateStore } from '../state/dynamodb-store.js';
 import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore, type StateStore } from '../state/store.js';
@@ -18,6 +19,7 @@ import { parseDuration } from '../util/duration.js';
 import { InputError, UsageError, describeError } from '../util/errors.js';
 import { jsonLinesLogger, silentLogger } from '../util/logger.js';
 import { formatCleanup, formatScan } from './format-table.js';
+import { formatNotify, notifyCommand, notifyFromCli, silenceCommand } from './alert-commands.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 const COMMON = {
@@ -30,6 +32,8 @@ const COMMON = {
   'state-table': { type: 'string' },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  notify: { type: 'boolean', default: false },
+  'alerts-config': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const CLEANUP = {
@@ -56,6 +60,9 @@ Usage:
   vpc-cni-auditor cleanup  [scan flags] [--execute] [--grace 15m] [--cluster-deleted-grace 5m] [--max-deletes 50]
                            [--breaker-max-share 0.5] [--override-breaker]
   vpc-cni-auditor snapshot --out DIR [--region R] [--cluster NAME]...
+  vpc-cni-auditor notify   --test [--region R] [--alerts-config FILE]   a sample to every configured channel
+  vpc-cni-auditor silence  add --expires 24h [--code C] [--cluster N] [--resource ID] [--tag K=V] [--comment TEXT]
+                           | list | remove --id ID   (kept in the state store: --state FILE or --state-table NAME)
   vpc-cni-auditor demo     scan and plan a cleanup of the bundled example environment
   vpc-cni-auditor --help | --version
 
@@ -75,6 +82,9 @@ Flags:
   --breaker-max-share F    refuse to delete more than this share of a VPC's EKS ENIs (default 0.5)...
   --override-breaker       ...unless this is given.
   --verbose                structured log lines on stderr.
+  --notify                 scan/cleanup: send new, escalated, repeated and resolved findings to the
+                           configured channels (docs/alerts.md); exit 3 if a channel fails.
+  --alerts-config FILE     channels and alert settings as JSON (default: the ALERT_* / SLACK_WEBHOOK_* environment).
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input (nothing done), 3 API or deletion failure.
 Finding codes and fixes: docs/findings.md.`;
@@ -175,8 +185,12 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const failOn = parseFailOn(v['fail-on']);
   const config = buildConfig(v);
   const { source, region } = sourceOf(v, io);
-  const { report } = await runScan({ source, clusters: clustersOf(v), config, store: stateStore(v, io, region) });
-  io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatScan(report));
+  if (v.notify && v.snapshot !== undefined) throw new UsageError('--notify cannot be used with --snapshot: notifications need a live sweep');
+  const store = stateStore(v, io, region);
+  const { report, inventory } = await runScan({ source, clusters: clustersOf(v), config, store });
+  const notify = v.notify ? await notifyFromCli({ report, inventory, store, alertsConfig: v['alerts-config'], verbose: v.verbose, io }) : undefined;
+  io.stdout(format === 'json' ? `${JSON.stringify(notify ? { ...report, notify } : report, null, 2)}\n` : `${formatScan(report)}${notify ? formatNotify(notify) : ''}`);
+  if (notify?.failedChannels.length) return EXIT.failure;
   return failOn && report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
 }
 
@@ -188,16 +202,21 @@ async function cleanupCommand(args: string[], io: CliIo): Promise<number> {
   const config = buildConfig(v);
   if (v.execute && v.snapshot !== undefined) throw new UsageError('--execute cannot be used with --snapshot: a snapshot can only be planned');
   const { source, region } = sourceOf(v, io);
+  if (v.notify && v.snapshot !== undefined) throw new UsageError('--notify cannot be used with --snapshot: notifications need a live sweep');
+  const store = stateStore(v, io, region);
+  let inventory: Inventory | undefined;
   const report = await runCleanup({
     source,
     clusters: clustersOf(v),
     config,
-    store: stateStore(v, io, region),
+    store,
     dryRun: !v.execute,
     logger: v.verbose ? jsonLinesLogger(io.stderr) : silentLogger,
+    onScan: (scan) => { inventory = scan.inventory; },
   });
-  io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatCleanup(report));
-  if (failed(report)) return EXIT.failure;
+  const notify = v.notify ? await notifyFromCli({ report, ...(inventory ? { inventory } : {}), store, alertsConfig: v['alerts-config'], verbose: v.verbose, io }) : undefined;
+  io.stdout(format === 'json' ? `${JSON.stringify(notify ? { ...report, notify } : report, null, 2)}\n` : `${formatCleanup(report)}${notify ? formatNotify(notify) : ''}`);
+  if (failed(report) || notify?.failedChannels.length) return EXIT.failure;
   return failOn && report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
 }
 
@@ -258,6 +277,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case 'cleanup': return await cleanupCommand(rest, io);
       case 'snapshot': return await snapshotCommand(rest, io);
       case 'demo': return await demoCommand(rest, io);
+      case 'notify': return await notifyCommand(rest, io, USAGE);
+      case 'silence': return await silenceCommand(rest, io, USAGE, (v, region) => stateStore(v, io, region));
       case '--version':
       case 'version':
         io.stdout(`${(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version}\n`);
