@@ -2,6 +2,8 @@ import type { AuditConfig } from '../config/audit-config.js';
 import type { AwsClients } from '../aws/clients.js';
 import { buildInventory } from '../collect/build-inventory.js';
 import { collectAws } from '../collect/aws/collect-aws.js';
+import { collectCapacity, type CapacityStats, type CollectCapacityOptions } from '../collect/collect-capacity.js';
+import type { KubernetesAccess } from '../kube/targets.js';
 import type { RawAwsData } from '../collect/raw.js';
 import { readSnapshot } from '../collect/snapshot/read-snapshot.js';
 import { runChecks } from '../check/registry.js';
@@ -24,6 +26,13 @@ export interface ScanRequest {
   /** Where orphan sightings live between runs. Snapshot runs use the folder's sightings.json instead. */
   store: StateStore;
   now?: () => Date;
+  /**
+   * Live AWS only: collect the capacity side (issue #3): subnets, node instances, and Kubernetes as
+   * given (`{ kind: 'off' }`: subnets only). Absent: no capacity lookups at all.
+   */
+  kubernetes?: KubernetesAccess;
+  /** Live AWS only: page size, event reasons, request timeout of the Kubernetes collection. */
+  capacity?: Omit<CollectCapacityOptions, 'kubernetes'>;
 }
 
 export interface ScanOutcome {
@@ -31,12 +40,15 @@ export interface ScanOutcome {
   inventory: Inventory;
   raw: RawAwsData;
   findings: Finding[];
+  /** Live AWS only: what the capacity collection cost (Kubernetes requests). */
+  capacityStats?: CapacityStats;
 }
 
 /** collect → check → track sightings. The one path every entry point (CLI, Lambda) uses. */
 export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
   let raw: RawAwsData;
   let store = req.store;
+  let capacityStats: CapacityStats | undefined;
   if (req.source.kind === 'aws') {
     raw = await collectAws(req.source.clients.ec2, req.source.clients.eks, {
       region: req.source.region,
@@ -44,6 +56,8 @@ export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
       ...(req.instanceId !== undefined ? { instanceId: req.instanceId } : {}),
       ...(req.now ? { now: req.now } : {}),
     });
+    // Opt-in: cleanup-only entry points (instance or cluster deletion handlers) skip the capacity lookups.
+    if (req.kubernetes) capacityStats = await collectCapacity(req.source.clients.ec2, req.source.clients.eks, raw, { ...req.capacity, kubernetes: req.kubernetes });
   } else {
     if (req.instanceId !== undefined) throw new Error('an instance-scoped run needs live AWS access, not a snapshot');
     const snap = await readSnapshot(req.source.dir, { clusters: req.clusters, ...(req.source.region ? { region: req.source.region } : {}), ...(req.now ? { now: req.now } : {}) });
@@ -62,6 +76,7 @@ export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
     inventory,
     raw,
     findings,
+    ...(capacityStats ? { capacityStats } : {}),
     report: {
       schemaVersion: 1,
       region: inventory.region,

@@ -1,0 +1,96 @@
+import type { CollectionGap } from '../../model/inventory.js';
+import type { KubernetesPart } from '../../model/kubernetes.js';
+import { AWS_NODE, CNINODE_CRD, COMPUTE_TYPE_LABEL, ENICONFIG_CRD } from '../../model/kube-marks.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { explainFailures, failureKind, KUBERNETES_CODES } from './kube-errors.js';
+import { listAll } from './list-all.js';
+import type { RawCniNode, RawDaemonSet, RawEniConfig, RawEvent, RawKubernetesCluster, RawNode, RawPod } from './raw-kubernetes.js';
+
+export interface KubeTargetRef {
+  /** EKS cluster name, when known. */
+  cluster: string | null;
+  /** How the API is reached, for reports. */
+  access: string;
+}
+
+export interface CollectKubernetesOptions {
+  /** Items per page (limit). 500 is what kubectl uses. */
+  pageSize?: number;
+  /** Event reasons to list (one field-selected list each). Issue #4 adds the resource controller's. */
+  eventReasons?: readonly string[];
+}
+
+export const DEFAULT_EVENT_REASONS = ['FailedScheduling'] as const;
+
+/**
+ * Reads one cluster. Nodes and pods are required: without either the cluster is dropped (with a
+ * gap) and only the AWS-side checks run for it. Events, CNINodes, ENIConfigs and aws-node are
+ * optional: their failure becomes a gap and the checks degrade (documented per check). A CRD that is
+ * not installed (404 on its list) simply has no objects.
+ */
+export async function collectKubernetesCluster(client: KubeClient, target: KubeTargetRef, opts: CollectKubernetesOptions = {}): Promise<{ raw: RawKubernetesCluster | null; gaps: CollectionGap[] }> {
+  const pageSize = opts.pageSize ?? 500;
+  const failures: Array<{ what: string; err: unknown; part: KubernetesPart | 'nodes' | 'pods' }> = [];
+  const attempt = async <T>(part: KubernetesPart | 'nodes' | 'pods', what: string, run: () => Promise<T>, onNotFound: T | undefined = undefined): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (onNotFound !== undefined && failureKind(err) === 'not-found') return onNotFound;
+      failures.push({ what, err, part });
+      return undefined;
+    }
+  };
+
+  const [nodes, pods, events, cniNodes, eniConfigs, awsNode] = await Promise.all([
+    // Fargate "nodes" (one per pod) get no IPs from instance ENIs: a label selector keeps them out.
+    attempt('nodes', 'list nodes', () => listAll<RawNode>(client, { path: '/api/v1/nodes', what: 'list nodes', pageSize, labelSelector: `${COMPUTE_TYPE_LABEL}!=fargate`, cacheOk: true })),
+    // Finished pods hold no IP and no branch ENI; a field selector keeps (often thousands of) Job pods out.
+    attempt('pods', 'list pods', () => listAll<RawPod>(client, { path: '/api/v1/pods', what: 'list pods', pageSize, fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed', cacheOk: true })),
+    attempt('events', 'list events', async () => {
+      const out: RawEvent[] = [];
+      // Field selectors cannot OR, so one list per reason; each cuts the event list to what a check reads.
+      for (const reason of opts.eventReasons ?? DEFAULT_EVENT_REASONS) {
+        out.push(...(await listAll<RawEvent>(client, { path: '/api/v1/events', what: 'list events', pageSize, fieldSelector: `involvedObject.kind=Pod,reason=${reason}`, cacheOk: true })));
+      }
+      return out;
+    }),
+    // Small cluster-scoped lists: a consistent read costs little and shows ipamd's latest feature patch.
+    attempt('cninodes', `list ${CNINODE_CRD.plural}.${CNINODE_CRD.group}`, () => listAll<RawCniNode>(client, { path: `/apis/${CNINODE_CRD.group}/${CNINODE_CRD.version}/${CNINODE_CRD.plural}`, what: `list ${CNINODE_CRD.plural}.${CNINODE_CRD.group}`, pageSize, cacheOk: false }), []),
+    attempt('eniconfigs', `list ${ENICONFIG_CRD.plural}.${ENICONFIG_CRD.group}`, () => listAll<RawEniConfig>(client, { path: `/apis/${ENICONFIG_CRD.group}/${ENICONFIG_CRD.version}/${ENICONFIG_CRD.plural}`, what: `list ${ENICONFIG_CRD.plural}.${ENICONFIG_CRD.group}`, pageSize, cacheOk: false }), []),
+    attempt('aws-node', `get daemonsets.apps ${AWS_NODE.namespace}/${AWS_NODE.name}`, () => client.get<RawDaemonSet>(`/apis/apps/v1/namespaces/${AWS_NODE.namespace}/daemonsets/${AWS_NODE.name}`, {}, `get daemonsets.apps ${AWS_NODE.namespace}/${AWS_NODE.name}`)),
+  ]);
+
+  const source = `kubernetes:${target.cluster ?? target.access}`;
+  const gaps: CollectionGap[] = [];
+  const reasons = explainFailures(failures);
+  if (!nodes || !pods) {
+    gaps.push({ source, affects: 'kubernetes', reason: `${reasons.join('; ')}. Skipped for this cluster: ${KUBERNETES_CODES.join(', ')}; SUBNET_IP_PRESSURE uses EC2 data only` });
+    return { raw: null, gaps };
+  }
+  const missing = [...new Set(failures.map((f) => f.part))] as KubernetesPart[];
+  if (reasons.length) gaps.push({ source, affects: 'kubernetes', reason: `${reasons.join('; ')}. Degraded: ${missingEffects(missing)}` });
+  return {
+    raw: {
+      cluster: target.cluster,
+      access: target.access,
+      nodes,
+      pods,
+      events: events ?? [],
+      cniNodes: cniNodes ?? [],
+      eniConfigs: eniConfigs ?? [],
+      awsNode: awsNode ?? null,
+      missing,
+    },
+    gaps,
+  };
+}
+
+function missingEffects(missing: readonly KubernetesPart[]): string {
+  const say: Record<KubernetesPart, string> = {
+    events: 'pending pods are judged from their PodScheduled condition only',
+    cninodes: 'Security Groups for Pods and custom networking are inferred from node labels, capacity and trunk ENIs',
+    eniconfigs: "custom-networking subnets are not known, so pods' subnets are not judged",
+    'aws-node': 'prefix delegation, ENABLE_POD_ENI and custom networking settings are inferred',
+  };
+  return missing.map((m) => say[m]).join('; ');
+}
