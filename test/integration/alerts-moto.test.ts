@@ -9,9 +9,11 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import { AlertsConfigSchema } from '../../src/config/alerts-config.js';
 import { AuditConfigSchema } from '../../src/config/audit-config.js';
 import { runNotify, type NotifySummary } from '../../src/run/notify.js';
+import type { ScanReport } from '../../src/run/report.js';
 import { runScan } from '../../src/run/scan.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb-store.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { startFaultProxy } from '../harness/fault-proxy.js';
 import { clientConfig, startMoto, type MotoServer } from '../harness/moto.js';
 import { useAwsEnv } from '../fixtures/aws-env.js';
 import { createAlertTaps } from '../fixtures/alert-taps.js';
@@ -81,10 +83,12 @@ function alertsConfig(over: Record<string, unknown> = {}) {
 }
 
 /** One sweep at a chosen time: scan (with sightings), then notify, as the Lambda does. */
-async function sweep(now: Date, config = alertsConfig()): Promise<NotifySummary> {
+async function sweep(now: Date, config = alertsConfig(), opts: { clusters?: string[]; ec2?: EC2Client } = {}): Promise<NotifySummary & { report: ScanReport }> {
   const clients = createAwsClients({ region: 'us-east-1' });
-  const scan = await runScan({ source: { kind: 'aws', region: 'us-east-1', clients }, clusters: null, config: AuditConfigSchema.parse({}), store, now: () => now });
-  return runNotify({ report: scan.report, inventory: scan.inventory, config, channels: buildChannels(config, { region: 'us-east-1', logger: silentLogger }), store, account: '123456789012', now });
+  if (opts.ec2) clients.ec2 = opts.ec2;
+  const scan = await runScan({ source: { kind: 'aws', region: 'us-east-1', clients }, clusters: opts.clusters ?? null, config: AuditConfigSchema.parse({}), store, now: () => now });
+  const summary = await runNotify({ report: scan.report, inventory: scan.inventory, config, channels: buildChannels(config, { region: 'us-east-1', logger: silentLogger }), store, account: '123456789012', now });
+  return { ...summary, report: scan.report };
 }
 
 describe('alerts against moto: SNS and EventBridge read back, Slack on a local receiver', () => {
@@ -189,5 +193,34 @@ describe('alerts against moto: SNS and EventBridge read back, Slack on a local r
     expect(r3.slack).toEqual(sorted(k('new', ...estate.betaOrphans, ...estate.branchOrphans, estate.cniOrphan)));
     expect([r3.sns, r3.events]).toEqual([[], []]);
     for (const e of [s1, s2].flatMap((s) => s.channels.map((c) => c.error ?? ''))) expect(e).not.toContain('xoxSecret');
+  });
+
+  test('a sweep with collection gaps, or scoped to one cluster, resolves nothing it could not judge', async () => {
+    await sweep(T0);
+    await received();
+    // DescribeInstances keeps failing: the CNI ENI's only proof (its instance is gone) cannot be
+    // made, so its finding disappears. That is not a resolution.
+    const proxy = await startFaultProxy(moto.endpoint);
+    try {
+      proxy.addFault({ action: 'DescribeInstances', kind: 'server-error', times: Infinity });
+      const gappy = new EC2Client({ ...clientConfig(proxy.endpoint), maxAttempts: 1 });
+      const s2 = await sweep(at(15), alertsConfig(), { ec2: gappy });
+      expect(s2.report.gaps.map((g) => g.source)).toEqual(['ec2:DescribeInstances']);
+      expect(s2.report.findings.map((f) => f.resource.id)).not.toContain(estate.cniOrphan);
+      expect(s2.channels.map((c) => c.notifications.resolved)).toEqual([0, 0, 0, 0]);
+      expect(await received()).toEqual({ sns: [], events: [], slack: [] });
+    } finally {
+      await proxy.stop();
+    }
+    // A sweep of beta only cannot see alpha: an alpha ENI deleted meanwhile is not resolved...
+    await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: estate.branchOrphans[0] }));
+    await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: estate.betaOrphans[0] }));
+    await sweep(at(30), alertsConfig(), { clusters: ['beta'] });
+    const scoped = await received();
+    expect(scoped.sns).toEqual(k('resolved', estate.betaOrphans[0]!));
+    expect(scoped.events).toEqual(k('resolved', estate.betaOrphans[0]!));
+    // ...until a sweep that covers it.
+    await sweep(at(45));
+    expect((await received()).sns).toEqual(k('resolved', estate.branchOrphans[0]!));
   });
 });
