@@ -67,7 +67,8 @@ function formatLimits(r: LimitsReport): string {
     ['IPv4 per ENI', String(r.ipv4PerEni)],
     ['hypervisor', `${r.hypervisor}${r.bareMetal ? ' (bare metal)' : ''}`],
     ['max pods (eni-max-pods.txt)', String(r.maxPods)],
-    [`pod capacity (options: ${opts})`, `${r.podCapacity} (${r.podEniSlots} ENI slots for pods${r.prefixDelegationApplied ? ', /28 prefixes' : ''})`],
+    ['options', opts],
+    ['pod capacity', `${r.podCapacity} (${r.podEniSlots} ENI slots for pods${r.prefixDelegationApplied ? ', /28 prefixes' : ''})`],
     ['branch ENIs', r.branchInterfaces === null ? 'unknown' : String(r.branchInterfaces)],
     ['trunking compatible', r.trunkingCompatible === null ? 'unknown' : r.trunkingCompatible ? 'yes' : 'no'],
   ];

@@ -21,6 +21,10 @@ import { jsonLinesLogger, silentLogger } from '../util/logger.js';
 import { formatCleanup, formatScan } from './format-table.js';
 import { formatNotify, notifyCommand, notifyFromCli, silenceCommand } from './alert-commands.js';
 import { EXIT, processIo, type CliIo } from './io.js';
+import { collectCapacity } from '../collect/collect-capacity.js';
+import { KUBE_FLAGS, KUBE_USAGE, kubernetesAccessOf, rejectKubeFlagsWithSnapshot } from './kube-flags.js';
+import { LIMITS_USAGE, limitsCommand } from './limits-command.js';
+import { formatNodes, nodeRows } from './show-nodes.js';
 
 const COMMON = {
   region: { type: 'string' },
@@ -34,6 +38,7 @@ const COMMON = {
   help: { type: 'boolean', short: 'h', default: false },
   notify: { type: 'boolean', default: false },
   'alerts-config': { type: 'string' },
+  ...KUBE_FLAGS,
 } as const satisfies ParseArgsConfig['options'];
 
 const CLEANUP = {
@@ -50,6 +55,7 @@ const SNAPSHOT = {
   region: COMMON.region,
   cluster: COMMON.cluster,
   out: { type: 'string' },
+  ...KUBE_FLAGS,
   help: COMMON.help,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -57,9 +63,11 @@ const USAGE = `vpc-cni-auditor: audits EKS VPC CNI and Security Groups for Pods 
 
 Usage:
   vpc-cni-auditor scan     [--region R] [--cluster NAME]... [--snapshot DIR] [--format table|json] [--fail-on SEVERITY]
+                           [--show nodes] [--kubernetes MODE] [--kubeconfig FILE] [--context NAME]
   vpc-cni-auditor cleanup  [scan flags] [--execute] [--grace 15m] [--cluster-deleted-grace 5m] [--max-deletes 50]
                            [--breaker-max-share 0.5] [--override-breaker]
-  vpc-cni-auditor snapshot --out DIR [--region R] [--cluster NAME]...
+  vpc-cni-auditor snapshot --out DIR [--region R] [--cluster NAME]... [--kubernetes MODE] [--kubeconfig FILE] [--context NAME]
+  ${LIMITS_USAGE.replace('vpc-cni-auditor limits', 'vpc-cni-auditor limits  ')}
   vpc-cni-auditor notify   --test [--region R] [--alerts-config FILE]   a sample to every configured channel
   vpc-cni-auditor silence  add --expires 24h [--code C] [--cluster N] [--resource ID] [--tag K=V] [--comment TEXT]
                            | list | remove --id ID   (kept in the state store: --state FILE or --state-table NAME)
@@ -71,6 +79,9 @@ Flags:
                            AWS_ENDPOINT_URL points every client at another endpoint.
   --cluster NAME           limit to one cluster; repeat for more. Default: every cluster in the region.
   --snapshot DIR           read a captured folder instead of the live APIs (docs/snapshot.md). Plan only.
+  --show nodes             scan: also print each node's pods/capacity, branch ENIs used/limit, free subnet IPs.
+${KUBE_USAGE}
+  --prefix-delegation, --custom-networking, --sgp   limits: pod capacity under these VPC CNI options.
   --format table|json      output format (default table). JSON shapes: docs/output.md.
   --fail-on SEVERITY       exit 1 if any finding is at or above info|warning|critical.
   --state FILE             sightings file for grace periods (default: $XDG_STATE_HOME/vpc-cni-auditor/state.json).
@@ -176,10 +187,17 @@ function sourceOf(v: Record<string, unknown>, io: CliIo): { source: InventorySou
   return { source: { kind: 'aws', region, clients: createAwsClients({ region }) }, region };
 }
 
+/** Live runs read Kubernetes as the flags say (issue #3); a snapshot brings its own files. */
+function kubernetesOf(v: Record<string, unknown>, io: CliIo, source: InventorySource) {
+  if (source.kind === 'snapshot') return rejectKubeFlagsWithSnapshot(v);
+  return kubernetesAccessOf(v, io, clustersOf(v));
+}
+
 const failed = (r: CleanupReport) => r.skipped.some((s) => /^(delete-failed|recheck-failed|aborted)/.test(s.reason));
 
 async function scanCommand(args: string[], io: CliIo): Promise<number> {
-  const v = parse(args, COMMON);
+  const v = parse(args, { ...COMMON, show: { type: 'string' } });
+  if (v.show !== undefined && v.show !== 'nodes') throw new UsageError(`--show takes "nodes", got "${v.show}"`);
   if (v.help) return (io.stdout(`${USAGE}\n`), EXIT.ok);
   const format = parseFormat(v.format);
   const failOn = parseFailOn(v['fail-on']);
@@ -187,9 +205,11 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   const { source, region } = sourceOf(v, io);
   if (v.notify && v.snapshot !== undefined) throw new UsageError('--notify cannot be used with --snapshot: notifications need a live sweep');
   const store = stateStore(v, io, region);
-  const { report, inventory } = await runScan({ source, clusters: clustersOf(v), config, store });
+  const kubernetes = kubernetesOf(v, io, source);
+  const { report, inventory } = await runScan({ source, clusters: clustersOf(v), config, store, ...(kubernetes ? { kubernetes } : {}) });
   const notify = v.notify ? await notifyFromCli({ report, inventory, store, alertsConfig: v['alerts-config'], verbose: v.verbose, io }) : undefined;
-  io.stdout(format === 'json' ? `${JSON.stringify(notify ? { ...report, notify } : report, null, 2)}\n` : `${formatScan(report)}${notify ? formatNotify(notify) : ''}`);
+  const nodes = v.show === 'nodes' ? { nodes: nodeRows(inventory) } : {};
+  io.stdout(format === 'json' ? `${JSON.stringify({ ...report, ...nodes, ...(notify ? { notify } : {}) }, null, 2)}\n` : `${formatScan(report)}${v.show === 'nodes' ? formatNodes(inventory) : ''}${notify ? formatNotify(notify) : ''}`);
   if (notify?.failedChannels.length) return EXIT.failure;
   return failOn && report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.findings : EXIT.ok;
 }
@@ -205,8 +225,10 @@ async function cleanupCommand(args: string[], io: CliIo): Promise<number> {
   if (v.notify && v.snapshot !== undefined) throw new UsageError('--notify cannot be used with --snapshot: notifications need a live sweep');
   const store = stateStore(v, io, region);
   let inventory: Inventory | undefined;
+  const kubernetes = kubernetesOf(v, io, source);
   const report = await runCleanup({
     source,
+    ...(kubernetes ? { kubernetes } : {}),
     clusters: clustersOf(v),
     config,
     store,
@@ -232,6 +254,7 @@ async function snapshotCommand(args: string[], io: CliIo): Promise<number> {
   }
   const clients = createAwsClients({ region });
   const raw = await collectAws(clients.ec2, clients.eks, { region, clusters: clustersOf(v) });
+  await collectCapacity(clients.ec2, clients.eks, raw, { kubernetes: kubernetesAccessOf(v, io, clustersOf(v)) });
   const dir = resolve(io.cwd, v.out);
   const files = await writeSnapshot(dir, raw);
   io.stdout(`Wrote ${files.length} files to ${v.out}: ${files.join(', ')}\n`);
@@ -277,6 +300,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case 'cleanup': return await cleanupCommand(rest, io);
       case 'snapshot': return await snapshotCommand(rest, io);
       case 'demo': return await demoCommand(rest, io);
+      case 'limits': return await limitsCommand(rest, io, USAGE);
       case 'notify': return await notifyCommand(rest, io, USAGE);
       case 'silence': return await silenceCommand(rest, io, USAGE, (v, region) => stateStore(v, io, region));
       case '--version':

@@ -78,7 +78,14 @@ async function eksTargets(access: Extract<KubernetesAccess, { kind: 'eks' }>, ra
 }
 
 function kubeconfigTarget(access: Extract<KubernetesAccess, { kind: 'kubeconfig' }>, raw: RawAwsData): KubeTarget[] {
-  const kc = access.kubeConfig ?? loadKubeconfig(access, access.env);
+  let kc: KubeConfig | null;
+  try {
+    kc = access.kubeConfig ?? loadKubeconfig(access, access.env);
+  } catch (err) {
+    // Nobody asked for this kubeconfig: a broken one must not fail the run.
+    if (access.onlyIfEksCluster) return [];
+    throw err;
+  }
   if (!kc) return [];
   const identified = eksClusterOfContext(kc, raw.clusters);
   const inRegion = identified && (identified.region === null || identified.region === raw.region) && raw.clusterNames.includes(identified.name);
