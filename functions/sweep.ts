@@ -38,7 +38,8 @@ export async function sweep(_event: ScheduledEvent, context: Context): Promise<S
     onScan: (scan) => { inventory = scan.inventory; },
   });
   logger.info('sweep finished', { dryRun, summary: report.summary, planned: report.planned.length, deleted: report.deleted.length, skipped: report.skipped.length, gaps: report.gaps });
-  return { ...report, notify: await notifySweep(report, inventory, startedAt) };
+  // Deliveries stop 15 s before Lambda's timeout, leaving time to record what was sent.
+  return { ...report, notify: await notifySweep(report, inventory, startedAt, deadlineOf(context)) };
 }
 
 export const handler = middy<ScheduledEvent, SweepResult>()

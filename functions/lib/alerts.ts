@@ -52,11 +52,11 @@ export function publishMetrics(points: readonly MetricPoint[], m: Metrics = metr
  * channel is reported (summary, log, metric) but never fails the sweep: cleanup already ran, and
  * the alert state was not advanced, so the next sweep sends again.
  */
-export async function notifySweep(report: CleanupReport, inventory: Inventory | undefined, startedAt: number): Promise<NotifySummary> {
+export async function notifySweep(report: CleanupReport, inventory: Inventory | undefined, startedAt: number, deadline?: number): Promise<NotifySummary> {
   let summary: NotifySummary;
   try {
     const { config, channels } = alertSetup();
-    summary = await runNotify({ report, ...(inventory ? { inventory } : {}), config, channels, store: stateStore(), account: await accountId(report.region), logger: auditLogger });
+    summary = await runNotify({ report, ...(inventory ? { inventory } : {}), config, channels, store: stateStore(), account: await accountId(report.region), logger: auditLogger, ...(deadline !== undefined ? { dispatch: { deadline } } : {}) });
   } catch (err) {
     const error = `notifications not sent: ${errorMessage(err)}`;
     logger.error(error);

@@ -53,6 +53,17 @@ describe('delivery with retries', () => {
     expect(Date.now() - t).toBeLessThan(2000);
   });
 
+  test('a deadline (the Lambda running out of time) stops retries and shortens the attempt timeout', async () => {
+    let clock = 0;
+    const sleep = async (ms: number) => { clock += ms; };
+    const r = await deliver(fake('sns', [boom()]), [note(1)], ctx, { attempts: 5, baseDelayMs: 1000, maxDelayMs: 1000, timeoutMs: 1000 }, { sleep, random: () => 0.999, now: () => clock, deadline: 2500 });
+    expect(r).toMatchObject({ attempts: 3, error: 'out of time after 3 attempts: HTTP 500' }); // at 0, 999 and 1998 ms
+    const t = Date.now();
+    const hungOut = await deliver(fake('slack', [hang]), [note(1)], ctx, { ...fast, timeoutMs: 10_000 }, { deadline: Date.now() + 300 });
+    expect(Date.now() - t).toBeLessThan(2000);
+    expect(hungOut.error).toMatch(/^(timed out after \d+ ms|out of time)/);
+  });
+
   test('backoff doubles up to the cap, with full jitter, and honours Retry-After', () => {
     const p = { attempts: 5, baseDelayMs: 500, maxDelayMs: 3000, timeoutMs: 1 };
     expect([1, 2, 3, 4].map((a) => backoffMs(a, p, () => 0.999))).toEqual([499, 999, 1998, 2997]);

@@ -20,6 +20,9 @@ export interface DeliveryOutcome {
 export interface DispatchOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Epoch ms: no attempt starts or runs past it (the Lambda's remaining time, less a margin). */
+  deadline?: number;
+  now?: () => number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -38,14 +41,22 @@ export function backoffMs(attempt: number, p: DeliveryPolicy, random: () => numb
 export async function deliver(channel: Channel, notifications: readonly Notification[], ctx: AlertContext, policy: DeliveryPolicy, opts: DispatchOptions = {}): Promise<DeliveryOutcome> {
   const sleep = opts.sleep ?? defaultSleep;
   const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const deadline = opts.deadline ?? Infinity;
   const delivered: Notification[] = [];
   let pending = [...notifications];
   let attempts = 0;
   let lastError: DeliveryError | undefined;
   while (pending.length > 0 && attempts < policy.attempts) {
-    if (attempts > 0) await sleep(backoffMs(attempts, policy, random, lastError?.retryAfterMs));
+    const wait = attempts > 0 ? backoffMs(attempts, policy, random, lastError?.retryAfterMs) : 0;
+    if (now() + wait + 100 > deadline) {
+      lastError = new DeliveryError(`out of time after ${attempts} attempt${attempts === 1 ? '' : 's'}${lastError ? `: ${lastError.message}` : ''}`, true);
+      break;
+    }
+    if (wait) await sleep(wait);
     attempts++;
-    const signal = AbortSignal.timeout(policy.timeoutMs);
+    const timeoutMs = Math.max(100, Math.min(policy.timeoutMs, deadline - now()));
+    const signal = AbortSignal.timeout(timeoutMs);
     let undelivered: Notification[];
     try {
       const r = await channel.send(pending, ctx, signal);
@@ -53,7 +64,7 @@ export async function deliver(channel: Channel, notifications: readonly Notifica
       lastError = r.error ?? (undelivered.length ? new DeliveryError('not delivered', true) : undefined);
     } catch (err) {
       undelivered = pending;
-      lastError = err instanceof DeliveryError ? err : new DeliveryError(signal.aborted ? `timed out after ${policy.timeoutMs} ms` : errorMessage(err), true);
+      lastError = err instanceof DeliveryError ? err : new DeliveryError(signal.aborted ? `timed out after ${timeoutMs} ms` : errorMessage(err), true);
     }
     const failed = new Set(undelivered);
     delivered.push(...pending.filter((n) => !failed.has(n)));
