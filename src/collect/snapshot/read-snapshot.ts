@@ -10,6 +10,7 @@ import { normaliseEni } from '../classify.js';
 import type { RawAwsData } from '../raw.js';
 import { tagRecord } from '../../util/tags.js';
 import { SNAPSHOT_FILES, SNAPSHOT_FORMAT } from './files.js';
+import { capacityGaps, readCapacityFiles } from './capacity-files.js';
 
 const Tag = z.looseObject({ Key: z.string(), Value: z.string().optional() });
 const NetworkInterfacesFile = z.looseObject({
@@ -132,6 +133,9 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions): Prom
     deletedClusters: [...named].filter((n) => !listed.has(n)).sort(),
     gaps: [],
   };
+  // Capacity part (issue #3): optional files; Kubernetes and subnet gaps recorded at capture still apply.
+  Object.assign(raw, await readCapacityFiles(dir, readJson));
+  raw.gaps.push(...capacityGaps(meta?.gaps));
   const sightings: StateItem[] = (sightingsFile?.sightings ?? []).map((s) => ({
     id: s.eniId,
     data: { firstSeen: s.firstSeen, lastSeen: s.lastSeen },

@@ -1,8 +1,9 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../../util/errors.js';
 import type { RawAwsData } from '../raw.js';
 import { SNAPSHOT_FILES, SNAPSHOT_FORMAT } from './files.js';
+import { capacityFiles } from './capacity-files.js';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -25,6 +26,10 @@ export async function writeSnapshot(dir: string, raw: RawAwsData): Promise<strin
   ];
   await mkdir(join(dir, SNAPSHOT_FILES.describeClusterDir), { recursive: true });
   for (const c of raw.clusters) if (c.name) files.push([join(SNAPSHOT_FILES.describeClusterDir, safeFileName(c.name)), { cluster: c }]);
-  for (const [name, value] of files) await writeFile(join(dir, name), json(value));
+  files.push(...capacityFiles(raw));
+  for (const [name, value] of files) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), json(value));
+  }
   return files.map(([name]) => name);
 }
