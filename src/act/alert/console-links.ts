@@ -7,7 +7,7 @@ function consoleBase(region: string): string {
   return `https://${region}.console.aws.amazon.com`;
 }
 
-export const partitionOf = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+const partitionOf = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
 
 /** A link to the resource in the AWS console, or null when it has no page of its own. */
 export function consoleUrl(resource: ResourceRef, region: string, cluster: string | null): string | null {

@@ -10,7 +10,6 @@ import type { Severity } from '../../model/severity.js';
  * - resolved: it is gone (or fell below the channel's minimum, or cleanup deleted it).
  */
 export type NotificationKind = 'new' | 'escalated' | 'repeated' | 'resolved';
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['new', 'escalated', 'repeated', 'resolved'];
 
 export type ResolvedBecause = 'gone' | 'deleted' | 'below-min-severity';
 
