@@ -7,6 +7,7 @@ import { AuditConfigSchema } from '../src/config/audit-config.js';
 import { runCleanup } from '../src/run/cleanup.js';
 import type { CleanupReport } from '../src/run/report.js';
 import { parseDuration } from '../src/util/duration.js';
+import { rejectOversizedEvents } from './lib/event-size.js';
 import { explainParseErrors } from './lib/explain-parse-errors.js';
 import { auditLogger, awsClients, deadlineOf, logger, region, stateStore } from './lib/runtime.js';
 
@@ -61,5 +62,6 @@ export async function manualCleanup(payload: ManualCleanupPayload, context: Cont
 export const handler = middy<ManualCleanupPayload, CleanupReport>()
   .use(injectLambdaContext(logger))
   .use(explainParseErrors())
+  .use(rejectOversizedEvents())
   .use(parser({ schema: ManualCleanupSchema }))
   .handler(manualCleanup);

@@ -8,6 +8,7 @@ import { defaultConfig } from '../src/config/audit-config.js';
 import { runCleanup } from '../src/run/cleanup.js';
 import type { Inventory } from '../src/model/inventory.js';
 import { notifySweep, type SweepResult } from './lib/alerts.js';
+import { rejectOversizedEvents } from './lib/event-size.js';
 import { explainParseErrors } from './lib/explain-parse-errors.js';
 import { auditLogger, awsClients, deadlineOf, executionEnabled, logger, region, stateStore } from './lib/runtime.js';
 
@@ -45,5 +46,6 @@ export async function sweep(_event: ScheduledEvent, context: Context): Promise<S
 export const handler = middy<ScheduledEvent, SweepResult>()
   .use(injectLambdaContext(logger))
   .use(explainParseErrors())
+  .use(rejectOversizedEvents())
   .use(parser({ schema: ScheduledEventSchema }))
   .handler(sweep);

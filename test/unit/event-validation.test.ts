@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { EksDeletionEventSchema, handler as onEksDeletion } from '../../functions/onEksDeletion.js';
 import { handler as onInstanceTerminated, InstanceTerminatedSchema } from '../../functions/onInstanceTerminated.js';
-import { ManualCleanupSchema } from '../../functions/cleanup.js';
-import { ScheduledEventSchema } from '../../functions/sweep.js';
+import { handler as cleanup, ManualCleanupSchema } from '../../functions/cleanup.js';
+import { handler as sweep, ScheduledEventSchema } from '../../functions/sweep.js';
 import { MAX_EVENT_BYTES } from '../../functions/lib/event-size.js';
 
 const ctx = { functionName: 'fn', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fn', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
@@ -93,5 +93,13 @@ describe('onInstanceTerminated rejects what it must not act on', () => {
     ['another region', { ...ev, region: 'eu-west-1' }, /region: the event is from eu-west-1/],
   ])('%s', async (_name, event, message) => {
     await expect(onInstanceTerminated(event as never, ctx)).rejects.toThrow(message);
+  });
+});
+
+describe('the sweep and the manual cleanup cap their payloads too', () => {
+  test('oversized: rejected before parsing', async () => {
+    const scheduled = sample('sweep-scheduled.json');
+    await expect(sweep({ ...scheduled, detail: { padding: 'x'.repeat(MAX_EVENT_BYTES) } } as never, ctx)).rejects.toThrow(/over the 262144-byte limit/);
+    await expect(cleanup({ clusters: Array.from({ length: 40_000 }, () => 'beta') } as never, ctx)).rejects.toThrow(/over the 262144-byte limit/);
   });
 });
