@@ -27,6 +27,7 @@ describe('alert configuration', () => {
       eventbridge: { eventBusName: 'audit', minSeverity: 'info' },
     });
     expect([c.repeatIntervalSeconds, c.groupBy, c.delivery.attempts, c.secretsMaxAgeSeconds]).toEqual([5400, ['code', 'severity'], 5, 600]);
+    expect(alertsConfigFromEnv({ ALERT_EVENT_BUS_NAME: 'audit' }).channels.eventbridge).toEqual({ eventBusName: 'audit', minSeverity: 'info' });
   });
 
   test.each([

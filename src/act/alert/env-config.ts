@@ -39,7 +39,8 @@ export function alertsConfigFromEnv(env: NodeJS.ProcessEnv): AlertsConfig {
   const parameter = v('SLACK_WEBHOOK_PARAMETER');
   const secret = v('SLACK_WEBHOOK_SECRET_ARN');
   if (parameter || secret) channels.slack = { ...(parameter ? { webhookParameter: parameter } : {}), ...(secret ? { webhookSecretArn: secret } : {}), ...sev('ALERT_SLACK_MIN_SEVERITY') };
-  const bus = v('ALERT_EVENT_BUS');
+  // ALERT_EVENT_BUS_NAME is accepted too: serverless.yml names its parameter that way.
+  const bus = v('ALERT_EVENT_BUS') ?? v('ALERT_EVENT_BUS_NAME');
   if (bus) channels.eventbridge = { eventBusName: bus, ...sev('ALERT_EVENTBRIDGE_MIN_SEVERITY') };
 
   const raw: Record<string, unknown> = {
