@@ -18,6 +18,8 @@ export interface ListRequest {
 }
 
 interface ListBody<T> {
+  apiVersion?: string;
+  kind?: string;
   items?: T[];
   metadata?: { continue?: string };
 }
@@ -39,7 +41,10 @@ export async function listAll<T extends KubeObject>(client: KubeClient, req: Lis
           labelSelector: req.labelSelector,
           ...(token ? { continue: token } : req.cacheOk ? { resourceVersion: '0' } : {}),
         }, req.what);
-        for (const item of page.items ?? []) items.push(slim(item));
+        // The API leaves kind/apiVersion off list items; kubectl fills them in, and so do we, so a
+        // snapshot file holds the same objects `kubectl get -o json` prints.
+        const kind = page.kind?.replace(/List$/, '');
+        for (const item of page.items ?? []) items.push(slim({ ...(kind ? { kind } : {}), ...(page.apiVersion ? { apiVersion: page.apiVersion } : {}), ...item }));
         token = page.metadata?.continue || undefined;
       } while (token);
       return items;

@@ -67,7 +67,7 @@ export interface RawEniConfig extends KubeObject {
 }
 
 export interface RawDaemonSet extends KubeObject {
-  spec?: { template?: { spec?: { containers?: Array<{ name?: string; env?: Array<{ name?: string; value?: string }> }> } }; [k: string]: unknown };
+  spec?: { template?: { spec?: { containers?: Array<{ name?: string; env?: Array<{ name?: string; value?: string }>; [k: string]: unknown }>; [k: string]: unknown }; [k: string]: unknown }; [k: string]: unknown };
 }
 
 /** What one cluster's API answered. `missing` names the parts that could not be read (see the gaps). */
