@@ -36,14 +36,17 @@ export function recheckName(origin: string, target: DeletionTarget, attempt: num
  * RECHECK_SCHEDULE_GROUP that invokes `functionArn` (this function) as RECHECK_ROLE_ARN with the
  * next attempt's payload. The payload is the whole state of the chain; nothing else is stored.
  */
-export function recheckScheduler(opts: { region: string; functionArn: string; origin: string; firstEventAt: string; target: DeletionTarget }, env: NodeJS.ProcessEnv = process.env) {
+export function recheckScheduler(opts: { region: string; functionArn: string | undefined; origin: string; firstEventAt: string; target: DeletionTarget }, env: NodeJS.ProcessEnv = process.env) {
   return async (next: NextAttempt): Promise<'created' | 'exists'> => {
     const group = env.RECHECK_SCHEDULE_GROUP;
     const roleArn = env.RECHECK_ROLE_ARN;
+    // Lambda always passes the invoked ARN; `osls invoke local` passes none, so its stage sets one.
+    const functionArn = opts.functionArn || env.RECHECK_FUNCTION_ARN;
     if (!group || !roleArn) throw new Error('cannot schedule the next re-check: RECHECK_SCHEDULE_GROUP and RECHECK_ROLE_ARN must be set');
+    if (!functionArn) throw new Error('cannot schedule the next re-check: no function ARN (the invocation context has none and RECHECK_FUNCTION_ARN is not set)');
     const client = new SchedulerClient(clientConfig({ region: opts.region }));
     try {
-      return await scheduleRecheck(client, { group, roleArn, functionArn: opts.functionArn }, {
+      return await scheduleRecheck(client, { group, roleArn, functionArn }, {
         name: recheckName(opts.origin, opts.target, next.attempt),
         at: next.at,
         description: `vpc-cni-auditor: re-check ${opts.target.nodegroup ? `node group ${opts.target.nodegroup} of ` : ''}cluster ${opts.target.cluster} (attempt ${next.attempt}; ${next.reason})`,

@@ -121,6 +121,8 @@ describe('environment', () => {
     expect(fn('onEksDeletion').Properties.Environment.Variables).toMatchObject({
       RECHECK_SCHEDULE_GROUP: 'vpc-cni-auditor-ci-rechecks', RECHECK_ROLE_ARN: { 'Fn::GetAtt': ['RecheckSchedulerRole', 'Arn'] },
       RECHECK_INTERVAL: '2m', RECHECK_MAX_ATTEMPTS: '30',
+      // Deployed, the handler schedules itself by the ARN Lambda passes in its context.
+      RECHECK_FUNCTION_ARN: '',
     });
     expect(t.Resources.RecheckScheduleGroup.Properties.Name).toBe('vpc-cni-auditor-ci-rechecks');
   });

@@ -155,6 +155,11 @@ describe('re-check schedules', () => {
     expect(await scheduleRecheck(scheduler, target, { name: 'n-2', at: t0, payload: {}, description: 'd' })).toBe('exists');
   });
 
+  test('a schedule without a function to invoke is refused, never created', async () => {
+    await expect(scheduleRecheck(scheduler, { ...target, functionArn: '' }, { name: 'n-2', at: t0, payload: {}, description: 'd' })).rejects.toThrow(/needs a group, a role and a function ARN/);
+    expect(schedulerMock.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+
   test('names are valid schedule names, stable per origin and attempt', () => {
     const a = recheckName('3f1b7c2e-8a7d-4c36-9d4e-2f6a1b0c9e11', { cluster: 'beta' }, 2);
     expect(a).toMatch(/^[0-9a-zA-Z._-]{1,64}$/);

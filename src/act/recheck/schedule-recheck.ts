@@ -28,6 +28,8 @@ export const atExpression = (at: Date): string => `at(${at.toISOString().slice(0
  * twice): the re-check is already on its way, nothing to do.
  */
 export async function scheduleRecheck(client: SchedulerClient, target: RecheckTarget, req: RecheckRequest): Promise<'created' | 'exists'> {
+  // A schedule without a target would be accepted by some emulators and then never do anything.
+  if (!target.functionArn || !target.roleArn || !target.group) throw new Error('a re-check schedule needs a group, a role and a function ARN');
   try {
     await client.send(new CreateScheduleCommand({
       Name: req.name,
