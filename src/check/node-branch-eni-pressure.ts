@@ -20,8 +20,7 @@ export const nodeBranchEniPressure = defineCheck({
     for (const u of allNodeUsage(inv)) {
       const n = u.node;
       const b = u.branch;
-      const advertisesBranches = (n.podEniAllocatable ?? 0) > 0 || n.securityGroupsForPods.signals.includes('cninode-feature');
-      const lostTrunk = b.trunk === 'missing' && advertisesBranches;
+      const lostTrunk = b.trunk === 'missing';
       let severity: 'warning' | 'critical' | null;
       let percent: number | null = null;
       let reason: string;

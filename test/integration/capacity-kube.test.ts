@@ -18,7 +18,7 @@ import type { KubernetesAccess } from '../../src/kube/targets.js';
 import { runScan } from '../../src/run/scan.js';
 import { MemoryStateStore } from '../../src/state/store.js';
 import { startKube, type KubeHarness } from '../harness/kube.js';
-import { clientConfig, startMoto, type MotoServer } from '../harness/moto.js';
+import { clientConfig, freePort, startMoto, type MotoServer } from '../harness/moto.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { useAwsEnv } from '../fixtures/aws-env.js';
 import { runCli } from '../fixtures/cli.js';
@@ -129,11 +129,19 @@ afterAll(async () => {
 const rbac = () => kubeConfigFor(kube, kube.tokens.admin).makeApiClient(RbacAuthorizationV1Api);
 const roleDocs = () => loadAllYaml(readFileSync(CLUSTER_ROLE_FILE, 'utf8')) as [V1ClusterRole, unknown];
 
-/** EKS auth as the Lambda does it, with the endpoint and CA swapped for the local API server (moto's are fake). */
+let closedPort: number;
+beforeAll(async () => {
+  closedPort = await freePort();
+});
+
+/**
+ * EKS auth as the Lambda does it, with the endpoint and CA swapped for the local API server (moto's
+ * are fake). beta's API is a port nobody listens on: a cluster being deleted, say.
+ */
 const eksAccess = (token: string): KubernetesAccess => ({
   kind: 'eks',
   clusters: ['alpha', 'beta'],
-  endpointFor: (c) => (c.name === 'alpha' ? { server: kube.server, caData: kube.caData } : { server: 'https://127.0.0.1:9', caData: kube.caData }),
+  endpointFor: (c) => (c.name === 'alpha' ? { server: kube.server, caData: kube.caData } : { server: `https://127.0.0.1:${closedPort}`, caData: kube.caData }),
   tokenFor: async () => token,
 });
 
@@ -239,7 +247,9 @@ describe('capacity on a real API server', () => {
 
     const table = await runCli(args, process.env);
     expect(table.stdout).toMatch(/NODE\s+TYPE\s+PODS\/CAPACITY\s+LIMIT\s+BRANCH ENIS\s+SUBNET\s+FREE IPS/);
-    expect(table.stdout).toMatch(/n-lost\s+m5\.large\s+0\/27\s+eni\s+2\/0 \(no trunk\)/);
+    expect(table.stdout).toMatch(/n-lost\s+m5\.large\s+0\/18\s+eni\s+2\/0 \(no trunk\)/);
+    // ENABLE_POD_ENI is on, but nothing advertises branch ENIs on n-quiet: no branch column, yet its trunk slot is reserved.
+    expect(table.stdout).toMatch(/n-quiet\s+m5\.xlarge\s+10\/42\s+eni\s+-\s/);
   });
 
   test('snapshot --out captures Kubernetes too; scan --snapshot gives the same findings offline', async () => {

@@ -32,10 +32,15 @@ export interface NodeUsage {
   };
   branch: {
     used: number;
-    /** The node's advertised pod-eni capacity, else the limits table; 0 when the trunk is missing. */
+    /** The node's advertised pod-eni capacity, else (with a trunk) the limits table; 0 when the trunk is missing. */
     limit: number | null;
     limitSource: 'node' | 'table' | null;
-    trunk: 'attached' | 'missing' | 'unknown' | 'not-enabled';
+    /**
+     * attached: EC2 shows the trunk. missing: the node advertises branch ENIs (capacity or CNINode
+     * feature) but has no trunk. not-attached: SGP is on (aws-node) but nothing was set up yet on
+     * this node, so it takes no branch pods. unknown: no instance id to look the trunk up by.
+     */
+    trunk: 'attached' | 'missing' | 'not-attached' | 'unknown' | 'not-enabled';
   };
   /** Where the node's pods get IPs: its own subnet, or the ENIConfig's with custom networking. */
   podSubnet: SubnetRecord | null;
@@ -65,14 +70,19 @@ function eniSide(n: KubeNode, vpcIpPods: number): Pick<NodeUsage['ip'], 'eni' | 
   return { eni: null, eniLimit: null, prefixDelegationFrom: null };
 }
 
+/** The node tells the scheduler it has branch ENIs, or ipamd told the resource controller it wants them. */
+export const advertisesBranchEnis = (n: KubeNode): boolean => (n.podEniAllocatable ?? 0) > 0 || n.securityGroupsForPods.signals.includes('cninode-feature');
+
 function branchSide(n: KubeNode, used: number): NodeUsage['branch'] {
-  const trunk: NodeUsage['branch']['trunk'] = !n.securityGroupsForPods.enabled ? 'not-enabled' : n.trunkEniId ? 'attached' : n.instanceId ? 'missing' : 'unknown';
+  const trunk: NodeUsage['branch']['trunk'] = !n.securityGroupsForPods.enabled ? 'not-enabled'
+    : n.trunkEniId ? 'attached'
+      : !n.instanceId ? 'unknown'
+        : advertisesBranchEnis(n) ? 'missing' : 'not-attached';
   const advertised = n.podEniAllocatable;
-  const table = n.securityGroupsForPods.enabled && n.limits ? branchLimit(n.limits) : null;
-  const limit = advertised ?? table;
+  const table = trunk === 'attached' && n.limits ? branchLimit(n.limits) : null;
   const limitSource = advertised !== null ? 'node' : table !== null ? 'table' : null;
   // No trunk, no branch ENIs, whatever the node still advertises (the scheduler keeps placing pods).
-  return { used, limit: trunk === 'missing' && limit !== null ? 0 : limit, limitSource, trunk };
+  return { used, limit: trunk === 'missing' ? 0 : advertised ?? table, limitSource, trunk };
 }
 
 /** `podsOnNode`: the node's pods when the caller has grouped them (allNodeUsage); default every pod of the cluster. */
