@@ -45,7 +45,9 @@ export async function collectKubernetesCluster(client: KubeClient, target: KubeT
     // Fargate "nodes" (one per pod) get no IPs from instance ENIs: a label selector keeps them out.
     attempt('nodes', 'list nodes', () => listAll<RawNode>(client, { path: '/api/v1/nodes', what: 'list nodes', pageSize, labelSelector: `${COMPUTE_TYPE_LABEL}!=fargate`, cacheOk: true })),
     // Finished pods hold no IP and no branch ENI; a field selector keeps (often thousands of) Job pods out.
-    attempt('pods', 'list pods', () => listAll<RawPod>(client, { path: '/api/v1/pods', what: 'list pods', pageSize, fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed', cacheOk: true })),
+    // Not from the cache: pods are the list that grows with the workload (100k+), and a cache-served
+    // list ignores `limit` on the API servers EKS runs today, so only etcd reads keep pages bounded.
+    attempt('pods', 'list pods', () => listAll<RawPod>(client, { path: '/api/v1/pods', what: 'list pods', pageSize, fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed', cacheOk: false })),
     attempt('events', 'list events', async () => {
       const out: RawEvent[] = [];
       // Field selectors cannot OR, so one list per reason; each cuts the event list to what a check reads.
