@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { defaultConfig } from '../src/config/audit-config.js';
 import { runCleanup } from '../src/run/cleanup.js';
+import { kubernetesAccessFromEnv } from '../src/kube/access-from-env.js';
 import type { Inventory } from '../src/model/inventory.js';
 import { notifySweep, type SweepResult } from './lib/alerts.js';
 import { rejectOversizedEvents } from './lib/event-size.js';
@@ -28,9 +29,12 @@ export async function sweep(_event: ScheduledEvent, context: Context): Promise<S
   const r = region();
   let inventory: Inventory | undefined;
   const dryRun = !executionEnabled();
+  const kubernetes = kubernetesAccessFromEnv();
   const report = await runCleanup({
     source: { kind: 'aws', region: r, clients: awsClients() },
     clusters: null,
+    // Capacity checks (issue #3): KUBERNETES_ACCESS=eks reads every cluster's API through EKS auth.
+    ...(kubernetes ? { kubernetes } : {}),
     config: defaultConfig(),
     store: stateStore(),
     dryRun,

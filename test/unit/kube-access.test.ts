@@ -112,3 +112,13 @@ describe('paginated lists', () => {
     expect(calls.map((c) => c.continue ?? 'first')).toEqual(['first', '2', 'first', '2', '4']);
   });
 });
+
+describe('Lambda: KUBERNETES_ACCESS', () => {
+  test('eks, off, unset (no capacity lookups); anything else is refused', async () => {
+    const { kubernetesAccessFromEnv } = await import('../../src/kube/access-from-env.js');
+    expect(kubernetesAccessFromEnv({ KUBERNETES_ACCESS: 'eks' })).toEqual({ kind: 'eks' });
+    expect(kubernetesAccessFromEnv({ KUBERNETES_ACCESS: 'off' })).toEqual({ kind: 'off' });
+    expect(kubernetesAccessFromEnv({})).toBeUndefined();
+    expect(() => kubernetesAccessFromEnv({ KUBERNETES_ACCESS: 'yes' })).toThrow(/KUBERNETES_ACCESS must be eks or off/);
+  });
+});
