@@ -280,13 +280,15 @@ async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const format = parseFormat(v.format);
   const source: InventorySource = { kind: 'snapshot', dir };
   const config = buildConfig({});
-  const report = await runCleanup({ source, clusters: null, config, store: new MemoryStateStore(), dryRun: true });
+  let inventory: Inventory | undefined;
+  const report = await runCleanup({ source, clusters: null, config, store: new MemoryStateStore(), dryRun: true, onScan: (scan) => { inventory = scan.inventory; } });
   if (format === 'json') {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return EXIT.ok;
   }
   io.stdout(`Demo: the bundled example environment (examples/demo-env), read as a snapshot.\n\n== scan ==\n`);
   io.stdout(formatScan(report));
+  if (inventory) io.stdout(`\n== nodes (scan --show nodes) ==${formatNodes(inventory)}`);
   io.stdout(`\n== cleanup plan ==\n`);
   io.stdout(formatCleanup(report));
   return EXIT.ok;

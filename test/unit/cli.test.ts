@@ -45,12 +45,13 @@ describe('CLI', () => {
     expect(Object.keys(doc).sort()).toEqual(['collectedAt', 'findings', 'gaps', 'region', 'schemaVersion', 'scope', 'source', 'summary']);
     const findings = doc.findings as Array<Record<string, unknown>>;
     for (const f of findings) expect(Object.keys(f).sort()).toEqual(['cluster', 'code', 'details', 'reason', 'region', 'resource', 'severity']);
-    expect(doc.summary).toEqual({ critical: 4, warning: 3, info: 2, total: 9 });
+    // 9 ENI findings, plus shop-prod's 4 capacity warnings (node IPs, branch ENIs, pending pods, subnet).
+    expect(doc.summary).toEqual({ critical: 4, warning: 3 + 4, info: 2, total: 9 + 4 });
   });
 
   test('table output ends with a summary line', async () => {
     const r = await runCli(['scan', '--snapshot', DEMO]);
-    expect(r.stdout).toMatch(/9 findings: 4 critical, 3 warning, 2 info \(region us-west-2, snapshot as of 2026-11-20T12:00:00.000Z\)/);
+    expect(r.stdout).toMatch(/13 findings: 4 critical, 7 warning, 2 info \(region us-west-2, snapshot as of 2026-11-20T12:00:00.000Z\)/);
   });
 
   test('demo prints the scan and a dry-run plan', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,8 @@ describe('snapshot folder', () => {
     const ids = await demoIds();
     const r = await runCli(['scan', '--snapshot', DEMO, '--format', 'json']);
     expect(r.code).toBe(0);
-    const findings = r.json().findings as Array<{ code: string; severity: string; resource: { id: string }; cluster: string | null }>;
+    // The ENI findings; the capacity findings of the demo's Kubernetes part are checked below.
+    const findings = (r.json().findings as Array<{ code: string; severity: string; resource: { type: string; id: string }; cluster: string | null }>).filter((f) => f.resource.type === 'network-interface');
     const by = (pred: (f: (typeof findings)[number]) => boolean) => findings.filter(pred).map((f) => f.resource.id).sort();
     expect(by((f) => f.severity === 'critical')).toEqual(ids.deletedCluster);
     expect(by((f) => f.cluster === 'payments-old')).toEqual(ids.deletedCluster);
@@ -49,6 +51,30 @@ describe('snapshot folder', () => {
     expect(ids.terminatedNode.length).toBe(4);
     // Nothing else: ELB, Lambda and NAT ENIs and the live node's ENIs raise nothing.
     expect(findings).toHaveLength(ids.deletedCluster.length + ids.terminatedNode.length + ids.lookalike.length);
+  });
+
+  test("the demo's Kubernetes part: shop-prod's busiest node, its pending SGP workload and its fullest subnet, all warnings", async () => {
+    const list = (f: string) => JSON.parse(readFileSync(join(DEMO, 'kubernetes', 'shop-prod', f), 'utf8')) as { items: Array<{ kind: string; metadata: { name: string; namespace?: string; ownerReferences?: Array<{ name: string }>; labels?: Record<string, string> }; spec?: { nodeName?: string }; status?: { allocatable?: Record<string, string> } }> };
+    const items = list('nodes-pods-events.json').items;
+    // Derived from the files: the node advertising branch ENIs, the pods nobody scheduled, the subnet with the fewest free IPs.
+    const sgpNode = items.find((i) => i.kind === 'Node' && i.status?.allocatable?.['vpc.amazonaws.com/pod-eni'])!.metadata.name;
+    const pending = items.filter((i) => i.kind === 'Pod' && !i.spec?.nodeName);
+    const rs = pending[0]!.metadata.ownerReferences![0]!.name;
+    const workload = `${pending[0]!.metadata.namespace}/Deployment/${rs.slice(0, -(pending[0]!.metadata.labels!['pod-template-hash']!.length + 1))}`;
+    const { Subnets } = JSON.parse(readFileSync(join(DEMO, 'describe-subnets.json'), 'utf8')) as { Subnets: Array<{ SubnetId: string; AvailableIpAddressCount: number }> };
+    const fullest = [...Subnets].sort((a, b) => a.AvailableIpAddressCount - b.AvailableIpAddressCount)[0]!.SubnetId;
+
+    const r = await runCli(['scan', '--snapshot', DEMO, '--format', 'json', '--show', 'nodes']);
+    const doc = r.json() as { findings: Array<{ code: string; severity: string; resource: { type: string; id: string }; cluster: string | null; details: Record<string, unknown> }>; nodes: unknown[] };
+    const capacity = doc.findings.filter((f) => f.resource.type !== 'network-interface');
+    expect(capacity.map((f) => `${f.code} ${f.resource.id}`).sort()).toEqual([
+      `NODE_BRANCH_ENI_PRESSURE ${sgpNode}`, `NODE_IP_PRESSURE ${sgpNode}`, `PODS_PENDING_BRANCH_ENI ${workload}`, `SUBNET_IP_PRESSURE ${fullest}`,
+    ]);
+    for (const f of capacity) expect([f.code, f.severity, f.cluster]).toEqual([f.code, 'warning', 'shop-prod']);
+    expect(capacity.find((f) => f.code === 'PODS_PENDING_BRANCH_ENI')?.details.podCount).toBe(pending.length);
+    // The leaked ENIs of the terminated spot node sit in that subnet: the finding says how many IPs they hold.
+    expect(capacity.find((f) => f.code === 'SUBNET_IP_PRESSURE')?.details.leakedEnis).toBe((await demoIds()).terminatedNode.length);
+    expect(doc.nodes).toHaveLength(items.filter((i) => i.kind === 'Node').length);
   });
 
   test('the demo cleanup plan honours grace and the ignore tag', async () => {
