@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { CreateSubnetCommand, EC2Client, RunInstancesCommand, type _InstanceType } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { loadAllYaml, RbacAuthorizationV1Api, type V1ClusterRole } from '@kubernetes/client-node';
+import { CoreV1Api, loadAllYaml, RbacAuthorizationV1Api, type V1ClusterRole } from '@kubernetes/client-node';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { defaultConfig } from '../../src/config/audit-config.js';
 import type { KubernetesAccess } from '../../src/kube/targets.js';
@@ -228,9 +228,13 @@ describe('capacity on a real API server', () => {
     } finally {
       await api.replaceClusterRole({ name: 'vpc-cni-auditor', body: role });
     }
-    // And it only reads: the auditor cannot change anything.
-    const denied = await kubeConfigFor(kube, kube.tokens.auditor).makeApiClient(RbacAuthorizationV1Api).listClusterRole().then(() => 200, (e: { code?: number }) => e.code);
-    expect(denied).toBe(403);
+    // And nothing more: the auditor can neither write what it reads nor read anything else.
+    const status = (p: Promise<unknown>) => p.then(() => 200, (e: { code?: number }) => e.code);
+    const auditor = kubeConfigFor(kube, kube.tokens.auditor);
+    expect(await status(auditor.makeApiClient(CoreV1Api).createNamespacedPod({ namespace: 'default', body: pod({ name: 'intruder' }) as never }))).toBe(403);
+    expect(await status(auditor.makeApiClient(CoreV1Api).deleteNode({ name: 'n-quiet' }))).toBe(403);
+    expect(await status(auditor.makeApiClient(CoreV1Api).listSecretForAllNamespaces())).toBe(403);
+    expect(await status(auditor.makeApiClient(RbacAuthorizationV1Api).listClusterRole())).toBe(403);
   });
 
   test('CLI: kubeconfig context with --cluster, scan --show nodes as a table and as JSON', async () => {
