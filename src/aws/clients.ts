@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
 
 export interface AwsClientOptions {
   region: string;
@@ -12,6 +13,8 @@ export interface AwsClientOptions {
 export interface AwsClients {
   ec2: EC2Client;
   eks: EKSClient;
+  /** The cluster role's managed policies (Security Groups for Pods). IAM is global; the SDK picks its endpoint. */
+  iam?: IAMClient;
 }
 
 const envInt = (name: string, env: NodeJS.ProcessEnv): number | undefined => {
@@ -38,7 +41,7 @@ export function clientConfig(opts: AwsClientOptions, env: NodeJS.ProcessEnv = pr
 
 export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const cfg = clientConfig(opts);
-  return { ec2: new EC2Client(cfg), eks: new EKSClient(cfg) };
+  return { ec2: new EC2Client(cfg), eks: new EKSClient(cfg), iam: new IAMClient(cfg) };
 }
 
 export function resolveRegion(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

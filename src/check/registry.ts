@@ -9,12 +9,26 @@ import { nodeBranchEniPressure } from './node-branch-eni-pressure.js';
 import { podsPendingBranchEni } from './pods-pending-branch-eni.js';
 import { subnetIpPressure } from './subnet-ip-pressure.js';
 import { nodeTypeUnknown } from './node-type-unknown.js';
+import { podStuckInvalidSg } from './pod-stuck-invalid-sg.js';
+import { sgpSecurityGroups } from './sgp-security-groups.js';
+import { sgpInvalid } from './sgp-invalid.js';
+import { sgpTooManySgs } from './sgp-too-many-sgs.js';
+import { sgpNodeNotTrunkCapable } from './sgp-node-not-trunk-capable.js';
+import { sgpSgRules } from './sgp-sg-rules.js';
+import { sgpPodDrift } from './sgp-pod-drift.js';
+import { sgpClusterRolePolicy } from './sgp-cluster-role-policy.js';
+import { nodeNoTrunkSlot } from './node-no-trunk-slot.js';
+import { sgpPublicSubnet } from './sgp-public-subnet.js';
+import { podsNoIp } from './pods-no-ip.js';
 
 /** Every check, in report order. Add a check: write one file, list it here, document its codes. */
 export const CHECKS: readonly Check[] = [
   leakedEnis, eniLookalikes,
   // Capacity (issue #3).
   nodeIpPressure, nodeBranchEniPressure, podsPendingBranchEni, subnetIpPressure, nodeTypeUnknown,
+  // Security Groups for Pods (issue #4).
+  podStuckInvalidSg, sgpSecurityGroups, sgpInvalid, sgpTooManySgs, sgpNodeNotTrunkCapable, sgpSgRules, sgpPodDrift,
+  sgpClusterRolePolicy, nodeNoTrunkSlot, sgpPublicSubnet, podsNoIp,
 ];
 
 /** All codes of all checks: the catalog docs/findings.md is generated from. */

@@ -6,6 +6,7 @@ import { CLUSTER_TAG_PREFIX, INSTANCE_CLUSTER_TAGS } from '../model/eks-marks.js
 import { tagRecord } from '../util/tags.js';
 import { normaliseEni } from './classify.js';
 import { buildCapacityParts } from './build-capacity.js';
+import { buildSgpAwsPart } from './build-sgp-aws.js';
 import type { RawAwsData } from './raw.js';
 
 function toInstance(raw: Ec2Instance): InstanceRecord | null {
@@ -17,6 +18,9 @@ function toInstance(raw: Ec2Instance): InstanceRecord | null {
     vpcId: raw.VpcId ?? null,
     subnetId: raw.SubnetId ?? null,
     tags: tagRecord(raw.Tags),
+    privateIp: raw.PrivateIpAddress ?? null,
+    securityGroupIds: (raw.SecurityGroups ?? []).map((g) => g.GroupId).filter((id): id is string => !!id),
+    defaultCardEnis: raw.NetworkInterfaces ? raw.NetworkInterfaces.filter((n) => (n.Attachment?.NetworkCardIndex ?? 0) === 0).length : null,
   };
 }
 
@@ -104,6 +108,7 @@ export function buildInventory(raw: RawAwsData): Inventory {
     deletedClusters: new Set(raw.deletedClusters.filter((n) => !clusters.has(n))),
     gaps: raw.gaps,
     ...buildCapacityParts(raw, [...byId.values()], instances),
+    ...buildSgpAwsPart(raw),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EKSClient } from '@aws-sdk/client-eks';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { INSTANCE_TYPE_LABEL, LEGACY_INSTANCE_TYPE_LABEL } from '../model/kube-marks.js';
 import { shippedLimits } from '../limits/instance-limits.js';
 import { KubeClient } from '../kube/kube-client.js';
@@ -10,15 +11,20 @@ import { normaliseEni } from './classify.js';
 import { collectKubernetesCluster, type CollectKubernetesOptions } from './kubernetes/collect-kubernetes.js';
 import { parseProviderId } from './kubernetes/build-kubernetes.js';
 import type { RawAwsData } from './raw.js';
+import { collectSgp, type SgpStats } from './collect-sgp.js';
 
 export interface CollectCapacityOptions extends CollectKubernetesOptions {
   kubernetes: KubernetesAccess;
   /** Per Kubernetes request. Default: VPC_CNI_AUDITOR_REQUEST_TIMEOUT_MS, else 20 s. */
   kubeTimeoutMs?: number;
+  /** IAM, for the cluster role's managed policies (issue #4); without it that lookup is a gap. */
+  iam?: IAMClient;
 }
 
 export interface CapacityStats {
   kubernetesRequests: number;
+  /** Issue #4: the Security Groups for Pods lookups (EC2, IAM). */
+  sgp?: SgpStats;
 }
 
 /**
@@ -91,5 +97,7 @@ export async function collectCapacity(ec2: EC2Client, eks: EKSClient, raw: RawAw
       raw.gaps.push({ source: 'ec2:DescribeSubnets', affects: 'subnets', reason: `${describeError(err)}; SUBNET_IP_PRESSURE skipped` });
     }
   } else raw.subnets = [];
+  // Security Groups for Pods (issue #4): needs the policies and subnets read above.
+  stats.sgp = await collectSgp(ec2, opts.iam, raw);
   return stats;
 }

@@ -2,6 +2,7 @@ import type { Instance as Ec2Instance, InstanceTypeInfo, NetworkInterface as Ec2
 import type { Cluster as EksCluster } from '@aws-sdk/client-eks';
 import type { CollectionGap, Scope } from '../model/inventory.js';
 import type { RawKubernetesCluster } from './kubernetes/raw-kubernetes.js';
+import type { RawSgpAws } from './aws/raw-sgp.js';
 
 /**
  * What the AWS APIs answered, in their own shapes (the same JSON the AWS CLI prints). Both the
@@ -32,4 +33,6 @@ export interface RawAwsData {
   instanceTypes?: InstanceTypeInfo[];
   /** The Kubernetes API objects, one entry per cluster reached. */
   kubernetes?: RawKubernetesCluster[];
+  /** Issue #4, Security Groups for Pods: security groups, route tables, cluster role policies (optional). */
+  sgp?: RawSgpAws;
 }

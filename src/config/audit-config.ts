@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AlertsConfigSchema } from './alerts-config.js';
 import { CapacityConfigSchema } from './capacity-config.js';
+import { SgpConfigSchema } from './sgp-config.js';
 
 /**
  * Every tunable of a sweep, with its default. CLI flags, Lambda environment and manual payloads
@@ -27,6 +28,8 @@ export const AuditConfigSchema = z.strictObject({
   cleanup: CleanupConfigSchema.prefault({}),
   /** Node, branch-ENI and subnet capacity thresholds (issue #3). */
   capacity: CapacityConfigSchema.prefault({}),
+  /** Security Groups for Pods thresholds (issue #4). */
+  sgp: SgpConfigSchema.prefault({}),
   /** Notification channels, lifecycle and silences (docs/alerts.md). */
   alerts: AlertsConfigSchema.prefault({}),
 });

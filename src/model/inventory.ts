@@ -1,5 +1,6 @@
 import type { KubernetesCluster, SubnetRecord } from './kubernetes.js';
 import type { NetworkInterface } from './network-interface.js';
+import type { SgpAwsPart } from './sgp.js';
 
 export interface InstanceRecord {
   id: string;
@@ -8,6 +9,11 @@ export interface InstanceRecord {
   vpcId: string | null;
   subnetId: string | null;
   tags: Readonly<Record<string, string>>;
+  /** Issue #4: the primary ENI's address and groups (what a node's traffic carries), ENIs attached on card 0. */
+  privateIp: string | null;
+  securityGroupIds: string[];
+  /** null when EC2 did not list the instance's interfaces. */
+  defaultCardEnis: number | null;
 }
 
 export interface ClusterRecord {
@@ -28,7 +34,7 @@ export interface CollectionGap {
   /** Which lookup failed, e.g. `ec2:DescribeInstances`. */
   source: string;
   /** Which proofs or checks this disables. */
-  affects: 'instances' | 'trunks' | 'clusters' | 'kubernetes' | 'subnets' | 'security-groups';
+  affects: 'instances' | 'trunks' | 'clusters' | 'kubernetes' | 'subnets' | 'security-groups' | 'iam';
   reason: string;
 }
 
@@ -66,4 +72,6 @@ export interface Inventory {
   kubernetes?: KubernetesCluster[];
   /** Issue #3, capacity: the subnets the clusters' nodes, ENIConfigs and ENIs use. Absent when not collected. */
   subnets?: ReadonlyMap<string, SubnetRecord>;
+  /** Issue #4, Security Groups for Pods: security groups, route tables, cluster role policies. Absent when not collected. */
+  sgp?: SgpAwsPart;
 }

@@ -33,3 +33,20 @@ export const ENICONFIG_CRD = { group: 'crd.k8s.amazonaws.com', version: 'v1alpha
 
 /** The VPC CNI DaemonSet and the container whose environment holds its settings. */
 export const AWS_NODE = { namespace: 'kube-system', name: 'aws-node', container: 'aws-node' } as const;
+
+/** Security Groups for Pods (issue #4), docs/domain-facts §4–6. */
+export const SGP_CRD = { group: 'vpcresources.k8s.aws', version: 'v1beta1', plural: 'securitygrouppolicies' } as const;
+/** Pod annotation the resource controller writes: a JSON list of the pod's branch ENIs. */
+export const POD_ENI_ANNOTATION = 'vpc.amazonaws.com/pod-eni';
+/** CoreDNS pods (EKS add-on) carry this label, like kube-dns did. */
+export const KUBE_DNS_LABEL = { key: 'k8s-app', value: 'kube-dns' } as const;
+/** aws-node variable: `strict` (default, also for any invalid value) or `standard`. */
+export const POD_SG_ENFORCING_MODE_ENV = 'POD_SECURITY_GROUP_ENFORCING_MODE';
+/** Event reasons the SGP checks read: the resource controller's (pods and nodes) and kubelet's sandbox failure. */
+export const SGP_EVENT_REASONS = {
+  branchAllocationFailed: 'BranchAllocationFailed',
+  trunkCreationFailed: 'TrunkENICreationFailed',
+  sandboxFailed: 'FailedCreatePodSandBox',
+} as const;
+/** The managed policy the cluster role needs for trunk and branch ENIs. */
+export const VPC_RESOURCE_CONTROLLER_POLICY = 'AmazonEKSVPCResourceController';

@@ -1,4 +1,5 @@
 import type { InstanceLimits, LimitsSource } from '../limits/types.js';
+import type { KubeSgpPart, PodSgpFields } from './sgp.js';
 
 /**
  * The Kubernetes side of one EKS cluster, normalised to what the checks read. Built from the API
@@ -7,7 +8,7 @@ import type { InstanceLimits, LimitsSource } from '../limits/types.js';
  */
 
 /** Parts of a cluster that may be missing without dropping the cluster (their checks degrade). */
-export type KubernetesPart = 'events' | 'cninodes' | 'eniconfigs' | 'aws-node';
+export type KubernetesPart = 'events' | 'cninodes' | 'eniconfigs' | 'aws-node' | 'sgps' | 'serviceaccounts';
 
 /** VPC CNI settings read from the aws-node DaemonSet's environment (null: not readable). */
 export interface AwsNodeSettings {
@@ -21,6 +22,8 @@ export interface AwsNodeSettings {
   eniConfigAnnotation: string;
   /** MAX_ENI, when set: the CNI uses no more ENIs than this. */
   maxEni: number | null;
+  /** POD_SECURITY_GROUP_ENFORCING_MODE: `strict` unless set to `standard` (issue #4). */
+  podSgEnforcingMode: 'strict' | 'standard';
 }
 
 export interface KubeNode {
@@ -71,6 +74,8 @@ export interface KubePod {
   createdAt: string | null;
   /** The scheduler's latest failure: PodScheduled=False (Unschedulable), else the newest FailedScheduling event. */
   schedulingFailure: { message: string; at: string | null; source: 'condition' | 'event' } | null;
+  /** Labels, service account, branch ENIs, probes, running state (issue #4). */
+  sgp: PodSgpFields;
 }
 
 export interface KubeEvent {
@@ -82,6 +87,8 @@ export interface KubeEvent {
   count: number;
   /** Newest of series.lastObservedTime, lastTimestamp, eventTime, firstTimestamp. */
   lastSeen: string | null;
+  /** firstTimestamp, else eventTime: when this (aggregated) event was first seen. */
+  firstSeen: string | null;
   component: string | null;
 }
 
@@ -109,6 +116,8 @@ export interface KubernetesCluster {
   awsNode: AwsNodeSettings | null;
   /** Parts that could not be read; the matching gap explains why. */
   missing: KubernetesPart[];
+  /** SecurityGroupPolicies, service-account labels, skipped objects (issue #4). */
+  sgp: KubeSgpPart;
 }
 
 export interface SubnetRecord {

@@ -12,6 +12,7 @@ import type { Inventory } from '../model/inventory.js';
 import { trackSightings, sightingsPartition } from '../state/sightings.js';
 import { MemoryStateStore, type StateStore } from '../state/store.js';
 import { summarize, type ScanReport } from './report.js';
+import type { AuditLogger } from '../util/logger.js';
 
 export type InventorySource =
   | { kind: 'aws'; region: string; clients: AwsClients }
@@ -33,6 +34,8 @@ export interface ScanRequest {
   kubernetes?: KubernetesAccess;
   /** Live AWS only: page size, event reasons, request timeout of the Kubernetes collection. */
   capacity?: Omit<CollectCapacityOptions, 'kubernetes'>;
+  /** Where skipped Kubernetes objects (malformed annotations, events without an involved object) are logged. */
+  logger?: AuditLogger;
 }
 
 export interface ScanOutcome {
@@ -57,7 +60,10 @@ export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
       ...(req.now ? { now: req.now } : {}),
     });
     // Opt-in: cleanup-only entry points (instance or cluster deletion handlers) skip the capacity lookups.
-    if (req.kubernetes) capacityStats = await collectCapacity(req.source.clients.ec2, req.source.clients.eks, raw, { ...req.capacity, kubernetes: req.kubernetes });
+    if (req.kubernetes) {
+      const { iam } = req.source.clients;
+      capacityStats = await collectCapacity(req.source.clients.ec2, req.source.clients.eks, raw, { ...req.capacity, kubernetes: req.kubernetes, ...(iam ? { iam } : {}) });
+    }
   } else {
     if (req.instanceId !== undefined) throw new Error('an instance-scoped run needs live AWS access, not a snapshot');
     const snap = await readSnapshot(req.source.dir, { clusters: req.clusters, ...(req.source.region ? { region: req.source.region } : {}), ...(req.now ? { now: req.now } : {}) });
@@ -69,6 +75,9 @@ export async function runScan(req: ScanRequest): Promise<ScanOutcome> {
     store = memory;
   }
   const inventory = buildInventory(raw);
+  for (const k of inventory.kubernetes ?? []) {
+    for (const s of k.sgp.skipped) req.logger?.warn('kubernetes object skipped', { cluster: k.cluster, kind: s.kind, name: s.name, reason: s.reason });
+  }
   const now = req.source.kind === 'snapshot' ? inventory.collectedAt : (req.now?.() ?? new Date());
   const checked = runChecks(inventory, { now, config: req.config });
   const findings = await trackSightings(store, inventory, checked, req.config.cleanup, now);

@@ -5,8 +5,10 @@ import type {
 import {
   AWS_NODE, CNINODE_FEATURE_CUSTOM_NETWORKING, CNINODE_FEATURE_SGP, COMPUTE_TYPE_LABEL, DEFAULT_ENI_CONFIG_ANNOTATION,
   DEFAULT_ENI_CONFIG_LABEL, DEFAULT_ENI_CONFIG_NAME, EXTERNAL_ENI_CONFIG_LABEL, HAS_TRUNK_LABEL, INSTANCE_TYPE_LABEL,
-  LEGACY_INSTANCE_TYPE_LABEL, POD_ENI_RESOURCE, RC_ENI_CONFIG_LABEL, ZONE_LABEL,
+  LEGACY_INSTANCE_TYPE_LABEL, POD_ENI_RESOURCE, POD_SG_ENFORCING_MODE_ENV, RC_ENI_CONFIG_LABEL, ZONE_LABEL,
 } from '../../model/kube-marks.js';
+import type { SkippedObject } from '../../model/sgp.js';
+import { buildSgpPart, podSgpFields } from './build-sgp.js';
 import type { InstanceLimits } from '../../limits/types.js';
 import { shippedLimits } from '../../limits/instance-limits.js';
 import type { RawCniNode, RawDaemonSet, RawEniConfig, RawEvent, RawKubernetesCluster, RawNode, RawPod } from './raw-kubernetes.js';
@@ -49,6 +51,8 @@ function awsNodeSettings(ds: RawDaemonSet | null): AwsNodeSettings | null {
     eniConfigLabel: env.get('ENI_CONFIG_LABEL_DEF') || DEFAULT_ENI_CONFIG_LABEL,
     eniConfigAnnotation: env.get('ENI_CONFIG_ANNOTATION_DEF') || DEFAULT_ENI_CONFIG_ANNOTATION,
     maxEni: Number.isInteger(maxEni) && maxEni > 0 ? maxEni : null,
+    // The CNI treats anything but "standard" as strict (pkg/sgpp).
+    podSgEnforcingMode: env.get(POD_SG_ENFORCING_MODE_ENV)?.trim().toLowerCase() === 'standard' ? 'standard' : 'strict',
   };
 }
 
@@ -154,6 +158,7 @@ function event(e: RawEvent): KubeEvent {
     message: e.message ?? '',
     count: e.series?.count ?? e.count ?? 1,
     lastSeen: newest(e.series?.lastObservedTime, e.lastTimestamp, e.eventTime, e.firstTimestamp),
+    firstSeen: e.firstTimestamp || e.eventTime || null,
     component: e.reportingComponent || e.source?.component || null,
   };
 }
@@ -171,7 +176,7 @@ function schedulingFailure(p: RawPod, failedScheduling: ReadonlyMap<string, Kube
   return ev ? { message: ev.message, at: ev.lastSeen, source: 'event' } : null;
 }
 
-function pod(p: RawPod, failedScheduling: ReadonlyMap<string, KubeEvent>): KubePod | null {
+function pod(p: RawPod, failedScheduling: ReadonlyMap<string, KubeEvent>, skipped: SkippedObject[]): KubePod | null {
   const name = p.metadata?.name;
   if (!name) return null;
   return {
@@ -184,6 +189,7 @@ function pod(p: RawPod, failedScheduling: ReadonlyMap<string, KubeEvent>): KubeP
     workload: workloadOf(p),
     createdAt: p.metadata?.creationTimestamp ?? null,
     schedulingFailure: schedulingFailure(p, failedScheduling),
+    sgp: podSgpFields(p, skipped),
   };
 }
 
@@ -209,16 +215,18 @@ export function buildKubernetes(raw: RawKubernetesCluster, ctx: KubernetesContex
     if (!seen || (e.lastSeen ?? '') > (seen.lastSeen ?? '')) failedScheduling.set(key, e);
   }
   const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+  const skipped: SkippedObject[] = [];
   return {
     cluster: raw.cluster,
     access: raw.access,
     nodes: raw.nodes.map((n) => node(n, ctx, cniNodes, awsNode)).filter((n): n is KubeNode => n !== null).sort(byName),
-    pods: raw.pods.map((p) => pod(p, failedScheduling)).filter((p): p is KubePod => p !== null)
+    pods: raw.pods.map((p) => pod(p, failedScheduling, skipped)).filter((p): p is KubePod => p !== null)
       .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)),
     events,
     cniNodes,
     eniConfigs,
     awsNode,
     missing: [...raw.missing],
+    sgp: buildSgpPart(raw, skipped),
   };
 }

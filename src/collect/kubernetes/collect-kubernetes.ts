@@ -1,10 +1,12 @@
 import type { CollectionGap } from '../../model/inventory.js';
 import type { KubernetesPart } from '../../model/kubernetes.js';
-import { AWS_NODE, CNINODE_CRD, COMPUTE_TYPE_LABEL, ENICONFIG_CRD } from '../../model/kube-marks.js';
+import { AWS_NODE, CNINODE_CRD, COMPUTE_TYPE_LABEL, ENICONFIG_CRD, SGP_CRD, SGP_EVENT_REASONS } from '../../model/kube-marks.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { explainFailures, failureKind, KUBERNETES_CODES } from './kube-errors.js';
 import { listAll } from './list-all.js';
-import type { RawCniNode, RawDaemonSet, RawEniConfig, RawEvent, RawKubernetesCluster, RawNode, RawPod } from './raw-kubernetes.js';
+import type {
+  RawCniNode, RawDaemonSet, RawEniConfig, RawEvent, RawKubernetesCluster, RawNode, RawPod, RawSecurityGroupPolicy, RawServiceAccount,
+} from './raw-kubernetes.js';
 
 export interface KubeTargetRef {
   /** EKS cluster name, when known. */
@@ -16,11 +18,19 @@ export interface KubeTargetRef {
 export interface CollectKubernetesOptions {
   /** Items per page (limit). 500 is what kubectl uses. */
   pageSize?: number;
-  /** Event reasons to list (one field-selected list each). Issue #4 adds the resource controller's. */
+  /** Pod event reasons to list (one field-selected list each, involvedObject.kind=Pod). */
   eventReasons?: readonly string[];
+  /**
+   * Reasons listed without a kind filter: the resource controller's own, on pods and nodes. An event
+   * of these whose involved object is missing is then seen, and skipped with a log line.
+   */
+  controllerEventReasons?: readonly string[];
 }
 
-export const DEFAULT_EVENT_REASONS = ['FailedScheduling'] as const;
+export const DEFAULT_EVENT_REASONS = ['FailedScheduling', SGP_EVENT_REASONS.sandboxFailed] as const;
+export const DEFAULT_CONTROLLER_EVENT_REASONS = [SGP_EVENT_REASONS.branchAllocationFailed, SGP_EVENT_REASONS.trunkCreationFailed] as const;
+const SGP_PATH = `/apis/${SGP_CRD.group}/${SGP_CRD.version}/${SGP_CRD.plural}`;
+const SGP_WHAT = `list ${SGP_CRD.plural}.${SGP_CRD.group}`;
 
 /**
  * Reads one cluster. Nodes and pods are required: without either the cluster is dropped (with a
@@ -41,7 +51,7 @@ export async function collectKubernetesCluster(client: KubeClient, target: KubeT
     }
   };
 
-  const [nodes, pods, events, cniNodes, eniConfigs, awsNode] = await Promise.all([
+  const [nodes, pods, events, cniNodes, eniConfigs, awsNode, sgps, serviceAccounts] = await Promise.all([
     // Fargate "nodes" (one per pod) get no IPs from instance ENIs: a label selector keeps them out.
     attempt('nodes', 'list nodes', () => listAll<RawNode>(client, { path: '/api/v1/nodes', what: 'list nodes', pageSize, labelSelector: `${COMPUTE_TYPE_LABEL}!=fargate`, cacheOk: true })),
     // Finished pods hold no IP and no branch ENI; a field selector keeps (often thousands of) Job pods out.
@@ -54,12 +64,20 @@ export async function collectKubernetesCluster(client: KubeClient, target: KubeT
       for (const reason of opts.eventReasons ?? DEFAULT_EVENT_REASONS) {
         out.push(...(await listAll<RawEvent>(client, { path: '/api/v1/events', what: 'list events', pageSize, fieldSelector: `involvedObject.kind=Pod,reason=${reason}`, cacheOk: true })));
       }
+      for (const reason of opts.controllerEventReasons ?? DEFAULT_CONTROLLER_EVENT_REASONS) {
+        out.push(...(await listAll<RawEvent>(client, { path: '/api/v1/events', what: 'list events', pageSize, fieldSelector: `reason=${reason}`, cacheOk: true })));
+      }
       return out;
     }),
     // Small cluster-scoped lists: a consistent read costs little and shows ipamd's latest feature patch.
     attempt('cninodes', `list ${CNINODE_CRD.plural}.${CNINODE_CRD.group}`, () => listAll<RawCniNode>(client, { path: `/apis/${CNINODE_CRD.group}/${CNINODE_CRD.version}/${CNINODE_CRD.plural}`, what: `list ${CNINODE_CRD.plural}.${CNINODE_CRD.group}`, pageSize, cacheOk: false }), []),
     attempt('eniconfigs', `list ${ENICONFIG_CRD.plural}.${ENICONFIG_CRD.group}`, () => listAll<RawEniConfig>(client, { path: `/apis/${ENICONFIG_CRD.group}/${ENICONFIG_CRD.version}/${ENICONFIG_CRD.plural}`, what: `list ${ENICONFIG_CRD.plural}.${ENICONFIG_CRD.group}`, pageSize, cacheOk: false }), []),
     attempt('aws-node', `get daemonsets.apps ${AWS_NODE.namespace}/${AWS_NODE.name}`, () => client.get<RawDaemonSet>(`/apis/apps/v1/namespaces/${AWS_NODE.namespace}/daemonsets/${AWS_NODE.name}`, {}, `get daemonsets.apps ${AWS_NODE.namespace}/${AWS_NODE.name}`)),
+    // Issue #4: every namespace's policies in one paginated list; 404 = the CRD is not installed (no SGP).
+    attempt('sgps', SGP_WHAT, () => listAll<RawSecurityGroupPolicy>(client, { path: SGP_PATH, what: SGP_WHAT, pageSize, cacheOk: false }), []),
+    // serviceAccountSelector matches the service account's labels. Listed every time (one small list) rather than
+    // only when a policy needs it, so a missing permission shows before the first such policy is written.
+    attempt('serviceaccounts', 'list serviceaccounts', () => listAll<RawServiceAccount>(client, { path: '/api/v1/serviceaccounts', what: 'list serviceaccounts', pageSize, cacheOk: true }), []),
   ]);
 
   const source = `kubernetes:${target.cluster ?? target.access}`;
@@ -82,6 +100,8 @@ export async function collectKubernetesCluster(client: KubeClient, target: KubeT
       eniConfigs: eniConfigs ?? [],
       awsNode: awsNode ?? null,
       missing,
+      ...(sgps ? { securityGroupPolicies: sgps } : {}),
+      ...(serviceAccounts ? { serviceAccounts } : {}),
     },
     gaps,
   };
@@ -92,7 +112,9 @@ function missingEffects(missing: readonly KubernetesPart[]): string {
     events: 'pending pods are judged from their PodScheduled condition only',
     cninodes: 'Security Groups for Pods and custom networking are inferred from node labels, capacity and trunk ENIs',
     eniconfigs: "custom-networking subnets are not known, so pods' subnets are not judged",
-    'aws-node': 'prefix delegation, ENABLE_POD_ENI and custom networking settings are inferred',
+    'aws-node': 'prefix delegation, ENABLE_POD_ENI and custom networking settings are inferred; the SGP checks that depend on POD_SECURITY_GROUP_ENFORCING_MODE (SGP_SG_BLOCKS_PROBES, SGP_PUBLIC_SUBNET) are skipped',
+    sgps: 'SecurityGroupPolicies are unknown, so the SGP_* policy checks are skipped (POD_STUCK_INVALID_SG still reads the events)',
+    serviceaccounts: 'policies with a serviceAccountSelector are not matched to pods',
   };
   return missing.map((m) => say[m]).join('; ');
 }

@@ -5,7 +5,12 @@ import { describeError } from '../../util/errors.js';
 export const CLUSTER_ROLE_HINT = 'deploy/kubernetes/clusterrole.yaml grants exactly what the auditor reads';
 
 /** The codes a missing Kubernetes side turns off; SUBNET_IP_PRESSURE keeps working from EC2. */
-export const KUBERNETES_CODES = ['NODE_IP_PRESSURE', 'NODE_BRANCH_ENI_PRESSURE', 'PODS_PENDING_BRANCH_ENI', 'NODE_TYPE_UNKNOWN'] as const;
+export const KUBERNETES_CODES = [
+  'NODE_IP_PRESSURE', 'NODE_BRANCH_ENI_PRESSURE', 'PODS_PENDING_BRANCH_ENI', 'NODE_TYPE_UNKNOWN',
+  // Security Groups for Pods (issue #4): every one reads pods, policies or events.
+  'POD_STUCK_INVALID_SG', 'SGP_UNKNOWN_SG', 'SGP_SG_OTHER_VPC', 'SGP_TOO_MANY_SGS', 'SGP_INVALID', 'SGP_NODE_NOT_TRUNK_CAPABLE',
+  'SGP_SG_BLOCKS_PROBES', 'SGP_SG_BLOCKS_DNS', 'SGP_POD_DRIFT', 'SGP_CLUSTER_ROLE_POLICY_MISSING', 'NODE_NO_TRUNK_SLOT', 'SGP_PUBLIC_SUBNET', 'PODS_NO_IP',
+] as const;
 
 export type FailureKind = 'forbidden' | 'unauthorized' | 'not-found' | 'unreachable' | 'other';
 

@@ -70,6 +70,14 @@ export interface RawDaemonSet extends KubeObject {
   spec?: { template?: { spec?: { containers?: Array<{ name?: string; env?: Array<{ name?: string; value?: string }>; [k: string]: unknown }>; [k: string]: unknown }; [k: string]: unknown }; [k: string]: unknown };
 }
 
+/** SecurityGroupPolicy (vpcresources.k8s.aws/v1beta1): the spec stays untyped, the normaliser checks every field. */
+export interface RawSecurityGroupPolicy extends KubeObject {
+  spec?: unknown;
+}
+
+/** Only the labels are read (serviceAccountSelector). */
+export type RawServiceAccount = KubeObject;
+
 /** What one cluster's API answered. `missing` names the parts that could not be read (see the gaps). */
 export interface RawKubernetesCluster {
   cluster: string | null;
@@ -82,4 +90,8 @@ export interface RawKubernetesCluster {
   /** The aws-node DaemonSet (VPC CNI); null when absent or unreadable. */
   awsNode: RawDaemonSet | null;
   missing: KubernetesPart[];
+  /** Issue #4. Absent: not collected (older snapshots); the SGP policy checks then skip the cluster. */
+  securityGroupPolicies?: RawSecurityGroupPolicy[];
+  /** For serviceAccountSelector (labels only). Absent: not collected. */
+  serviceAccounts?: RawServiceAccount[];
 }
