@@ -1,5 +1,6 @@
 import { Rng } from './rng.js';
 import { generateKube, type KubeNodeSeed } from './kube.js';
+import { CLUSTER_ROLE_POLICIES, generateNetwork, roleArnOf } from './network.js';
 import type { Estate, EstateSize, Expected, LeakCode, SynthCluster, SynthEni, SynthInstance, SynthSubnet } from './types.js';
 
 export interface GenerateOptions {
@@ -20,7 +21,8 @@ export const proportionalSize = (enis: number): EstateSize => ({
 
 const AZS = ['a', 'b', 'c'] as const;
 const REGION = 'us-east-1';
-const INSTANCE_TYPES = ['m5.large', 'm5.xlarge', 'm5.2xlarge', 'c5.xlarge', 'r5.large'] as const;
+// 4 ENIs of 15 IPv4 and 38 branch ENIs each: room for the ~30 pods (half on branch ENIs) a node gets.
+const INSTANCE_TYPES = ['m5.2xlarge', 'c5.2xlarge', 'r5.2xlarge', 'm6i.2xlarge'] as const;
 const OTHER_DESCRIPTIONS = ['ELB app/shop/50dc6c495c0c9188', 'AWS Lambda VPC ENI-orders', 'Interface for NAT Gateway nat-0a1b2c3d4e5f60718', 'Primary network interface', ''];
 
 const rc = (cluster: string, extra: Record<string, string>): Record<string, string> => ({
@@ -114,8 +116,12 @@ export function generateEstate(size: EstateSize, opts: GenerateOptions = {}): Es
   const sites = Array.from({ length: clusterCount }, (_, i) => site(`prod-${String(i + 1).padStart(2, '0')}`, i));
   const goneSites = Array.from({ length: Math.max(1, Math.floor(clusterCount / 4)) }, (_, i) => site(`gone-${String(i + 1).padStart(2, '0')}`, 100 + i));
   const clusters: SynthCluster[] = sites.map((s) => ({
-    name: s.cluster, vpcId: s.vpcId, subnetIds: s.subnets.map((x) => x.id), securityGroupId: s.sgId, clusterSecurityGroupId: f.id('sg'),
+    name: s.cluster, vpcId: s.vpcId, subnetIds: s.subnets.map((x) => x.id), securityGroupId: s.sgId, clusterSecurityGroupId: f.id('sg'), roleArn: roleArnOf(s.cluster),
   }));
+  const network = generateNetwork([
+    ...sites.map((s, i) => ({ ...s, clusterSgId: clusters[i]!.clusterSecurityGroupId })),
+    ...goneSites.map((s) => ({ ...s, clusterSgId: null })),
+  ], (prefix) => f.id(prefix));
 
   const instance = (s: Site, subnet: SynthSubnet, state: SynthInstance['state']): SynthInstance => {
     const inst: SynthInstance = {
@@ -139,7 +145,7 @@ export function generateEstate(size: EstateSize, opts: GenerateOptions = {}): Es
     for (let k = 0; k < 2; k++) {
       eni(s, subnet, {
         description: `aws-K8S-${inst.id}`, status: 'in-use', interfaceType: 'interface', requesterManaged: false, truth: 'live',
-        secondaryIps: Array.from({ length: 9 }, () => f.ip()), tags: cniTags(inst.id, sites.indexOf(s) % 2 === 0 ? s.cluster : null),
+        secondaryIps: Array.from({ length: 14 }, () => f.ip()), tags: cniTags(inst.id, sites.indexOf(s) % 2 === 0 ? s.cluster : null),
         attachment: { id: f.id('eni-attach'), instanceId: inst.id, deviceIndex: 2 + k },
       });
     }
@@ -181,6 +187,7 @@ export function generateEstate(size: EstateSize, opts: GenerateOptions = {}): Es
   enis.sort((a, b) => (a.id < b.id ? -1 : 1));
   instances.sort((a, b) => (a.id < b.id ? -1 : 1));
   const nodeSeeds: KubeNodeSeed[] = liveNodes.map((n) => ({ cluster: n.site.cluster, instance: n.instance, trunkId: n.trunkId, branchIds: n.branchIds }));
+  const kube = generateKube(sites.map((s) => ({ cluster: s.cluster, subnets: s.subnets, sgId: s.sgId })), nodeSeeds, size, rng);
   return {
     seed,
     size,
@@ -190,8 +197,10 @@ export function generateEstate(size: EstateSize, opts: GenerateOptions = {}): Es
     listedClusters: [...clusters.map((c) => c.name), 'sandbox', 'data-platform'].sort(),
     deletedClusters: goneSites.map((s) => s.cluster),
     subnets,
-    kube: generateKube(sites.map((s) => ({ cluster: s.cluster, subnets: s.subnets, sgId: s.sgId })), nodeSeeds, size, rng),
-    expected: expectations(enis, instances),
+    ...network,
+    rolePolicies: Object.fromEntries(clusters.map((c) => [c.roleArn.split('/').pop()!, CLUSTER_ROLE_POLICIES])),
+    kube,
+    expected: { ...expectations(enis, instances), kube: { nodes: M, pods: size.pods, listedEvents: 0 } },
   };
 }
 
@@ -252,7 +261,7 @@ function generateLeaked(total: number, c: LeakContext): void {
   for (let i = 0; i < cniTerminated; i++) {
     const d = dead[i % dead.length]!;
     leak(d.s, d.subnet, 'LEAKED_CNI_ENI', {
-      description: `aws-K8S-${d.inst.id}`, interfaceType: 'interface', secondaryIps: Array.from({ length: 9 }, () => c.f.ip()),
+      description: `aws-K8S-${d.inst.id}`, interfaceType: 'interface', secondaryIps: Array.from({ length: 14 }, () => c.f.ip()),
       tags: cniTags(d.inst.id, i % 2 === 0 ? d.s.cluster : null),
     });
   }
@@ -277,7 +286,7 @@ function generateLeaked(total: number, c: LeakContext): void {
 }
 
 /** What a correct audit finds, worked out from the synthetic truth (not from the product's code). */
-function expectations(enis: readonly SynthEni[], instances: readonly SynthInstance[]): Expected {
+function expectations(enis: readonly SynthEni[], instances: readonly SynthInstance[]): Omit<Expected, 'kube'> {
   const eksDescribed = enis.filter((e) => e.truth !== 'other');
   const owned = eksDescribed.filter((e) => e.truth !== 'lookalike');
   const leaked = owned.filter((e) => e.truth === 'leaked');
@@ -308,6 +317,6 @@ function expectations(enis: readonly SynthEni[], instances: readonly SynthInstan
     lookalikeIds: eksDescribed.filter((e) => e.truth === 'lookalike').map((e) => e.id),
     referencedInstanceIds: instanceIds.size,
     missingTrunkIds: [...trunkIds].filter((id) => !listedIds.has(id)).length,
-    wantedClusters: clusters.size,
+    wantedClusters: [...clusters].sort(),
   };
 }

@@ -14,6 +14,8 @@ export interface KubeSite {
   sgId: string;
 }
 
+/** Pods on branch ENIs carry it; each namespace's SecurityGroupPolicy selects it. */
+const SGP_LABEL = 'bench.vpc-cni-auditor/security-group';
 const NAMESPACES = Array.from({ length: 20 }, (_, i) => `team-${String(i + 1).padStart(2, '0')}`);
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const tsCache = new Map<number, string>();
@@ -48,8 +50,8 @@ function node(seed: KubeNodeSeed, rng: Rng, rv: () => string): object {
     },
     spec: { providerID: `aws:///${inst.az}/${inst.id}` },
     status: {
-      capacity: { cpu: '4', memory: '16069064Ki', pods: '58', 'ephemeral-storage': '83873772Ki', 'vpc.amazonaws.com/pod-eni': '9' },
-      allocatable: { cpu: '3920m', memory: '15378888Ki', pods: '58', 'ephemeral-storage': '76224326324', 'vpc.amazonaws.com/pod-eni': '9' },
+      capacity: { cpu: '8', memory: '32408744Ki', pods: '58', 'ephemeral-storage': '83873772Ki', 'vpc.amazonaws.com/pod-eni': '38' },
+      allocatable: { cpu: '7910m', memory: '31391912Ki', pods: '58', 'ephemeral-storage': '76224326324', 'vpc.amazonaws.com/pod-eni': '38' },
       conditions: ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map((type) => ({
         type, status: type === 'Ready' ? 'True' : 'False', lastHeartbeatTime: ts(3600), lastTransitionTime: ts(60),
         reason: type === 'Ready' ? 'KubeletReady' : `KubeletHasNo${type}`, message: type === 'Ready' ? 'kubelet is posting ready status' : `kubelet has no ${type}`,
@@ -93,7 +95,7 @@ function pod(p: PodSeed, rng: Rng, rv: () => string, ip: string): object {
   return {
     metadata: {
       name: p.name, generateName: `${p.app}-${p.hash}-`, namespace: p.ns, uid: uid(rng), resourceVersion: rv(), creationTimestamp: ts(100),
-      labels: { app: p.app, 'pod-template-hash': p.hash },
+      labels: { app: p.app, 'pod-template-hash': p.hash, ...(p.branchId ? { [SGP_LABEL]: 'true' } : {}) },
       ...(p.branchId ? { annotations: { 'vpc.amazonaws.com/pod-eni': JSON.stringify([{ eniId: p.branchId, ifAddress: '02:1f:3a:4b:5c:6d', privateIp: ip, vlanID: 1, subnetCidr: '10.0.0.0/18' }]) } } : {}),
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${p.app}-${p.hash}`, uid: uid(rng), controller: true, blockOwnerDeletion: true }],
     },
@@ -148,6 +150,11 @@ export function generateKube(sites: readonly KubeSite[], nodes: readonly KubeNod
   const rv = () => String(rvCounter++);
   const out = new Map<string, KubeEstate>(sites.map((s) => [s.cluster, {
     cluster: s.cluster, nodes: [], pods: [], events: [], cniNodes: [],
+    securityGroupPolicies: NAMESPACES.map((ns) => ({
+      apiVersion: 'vpcresources.k8s.aws/v1beta1', kind: 'SecurityGroupPolicy', metadata: { name: 'pods-sg', namespace: ns, resourceVersion: rv() },
+      spec: { podSelector: { matchLabels: { [SGP_LABEL]: 'true' } }, securityGroups: { groupIds: [s.sgId] } },
+    })),
+    serviceAccounts: NAMESPACES.flatMap((ns) => ['default', 'app'].map((name) => ({ metadata: { name, namespace: ns, resourceVersion: rv() } }))),
     eniConfigs: s.subnets.map((sub) => ({ apiVersion: 'crd.k8s.amazonaws.com/v1alpha1', kind: 'ENIConfig', metadata: { name: sub.az, resourceVersion: rv() }, spec: { subnet: sub.id, securityGroups: [s.sgId] } })),
     awsNode: awsNode(),
   }]));

@@ -56,6 +56,31 @@ export interface SynthCluster {
   subnetIds: string[];
   securityGroupId: string;
   clusterSecurityGroupId: string;
+  roleArn: string;
+}
+
+export interface SynthRule {
+  protocol: '-1' | 'tcp' | 'udp';
+  fromPort?: number;
+  toPort?: number;
+  cidrs: string[];
+  groups: string[];
+}
+
+export interface SynthSecurityGroup {
+  id: string;
+  vpcId: string;
+  name: string;
+  ingress: SynthRule[];
+  egress: SynthRule[];
+}
+
+export interface SynthRouteTable {
+  id: string;
+  vpcId: string;
+  main: boolean;
+  subnetIds: string[];
+  routes: Array<{ destination: string; target: string }>;
 }
 
 /** One cluster's Kubernetes objects, API-shaped (as list items: no kind/apiVersion). */
@@ -66,6 +91,8 @@ export interface KubeEstate {
   events: object[];
   cniNodes: object[];
   eniConfigs: object[];
+  securityGroupPolicies: object[];
+  serviceAccounts: object[];
   awsNode: object;
 }
 
@@ -82,7 +109,9 @@ export interface Expected {
   /** Trunk ids named by branch ENIs that are not in the listing: looked up by id. */
   missingTrunkIds: number;
   /** Clusters named by ENI or instance tags: each is described once. */
-  wantedClusters: number;
+  wantedClusters: string[];
+  /** What the Kubernetes collection must bring back (pods: not finished; events: of the reasons the collector lists, filled in by the stand-in). */
+  kube: { nodes: number; pods: number; listedEvents: number };
 }
 
 export interface Estate {
@@ -97,6 +126,10 @@ export interface Estate {
   listedClusters: string[];
   deletedClusters: string[];
   subnets: SynthSubnet[];
+  securityGroups: SynthSecurityGroup[];
+  routeTables: SynthRouteTable[];
+  /** IAM: managed policies attached to each cluster role, by role name. */
+  rolePolicies: Record<string, Array<{ name: string; arn: string }>>;
   kube: KubeEstate[];
   expected: Expected;
 }

@@ -44,11 +44,11 @@ export function parseFilters(params: URLSearchParams): Filter[] {
 }
 
 /** MaxResults within EC2's bounds (5..1000), or undefined when absent (one unpaginated answer). */
-export function parseMaxResults(params: URLSearchParams): number | undefined {
+export function parseMaxResults(params: URLSearchParams, max = 1000): number | undefined {
   const raw = params.get('MaxResults');
   if (raw === null) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 5 || n > 1000) throw new QueryError('InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  if (!Number.isInteger(n) || n < 5 || n > max) throw new QueryError('InvalidParameterValue', `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value between 5 and ${max}.`);
   return n;
 }
 

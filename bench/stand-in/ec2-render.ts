@@ -1,4 +1,4 @@
-import type { SynthEni, SynthInstance, SynthSubnet } from '../estate/types.js';
+import type { SynthEni, SynthInstance, SynthRouteTable, SynthRule, SynthSecurityGroup, SynthSubnet } from '../estate/types.js';
 import { leaf, set, tagSet } from './xml.js';
 
 const OWNER = '123456789012';
@@ -53,4 +53,27 @@ export function renderSubnet(s: SynthSubnet, pad: string): string {
     + leaf(pad, 'vpcId', s.vpcId) + leaf(pad, 'ownerId', OWNER) + leaf(pad, 'cidrBlock', s.cidr) + `${pad}<ipv6CidrBlockAssociationSet/>\n`
     + leaf(pad, 'availableIpAddressCount', s.availableIps) + leaf(pad, 'availabilityZone', s.az) + leaf(pad, 'availabilityZoneId', azId(s.az))
     + leaf(pad, 'defaultForAz', false) + leaf(pad, 'mapPublicIpOnLaunch', false) + tagSet(pad, { 'kubernetes.io/role/internal-elb': '1' });
+}
+
+const rule = (pad: string, r: SynthRule): string =>
+  leaf(pad, 'ipProtocol', r.protocol) + (r.fromPort !== undefined ? leaf(pad, 'fromPort', r.fromPort) + leaf(pad, 'toPort', r.toPort ?? r.fromPort) : '')
+  + set(pad, 'groups', r.groups, (p, g) => leaf(p, 'userId', OWNER) + leaf(p, 'groupId', g))
+  + set(pad, 'ipRanges', r.cidrs, (p, c) => leaf(p, 'cidrIp', c)) + `${pad}<ipv6Ranges/>\n${pad}<prefixListIds/>\n`;
+
+export function renderSecurityGroup(g: SynthSecurityGroup, pad: string): string {
+  return leaf(pad, 'ownerId', OWNER) + leaf(pad, 'groupId', g.id) + leaf(pad, 'groupName', g.name) + leaf(pad, 'groupDescription', `${g.name} (bench)`)
+    + leaf(pad, 'vpcId', g.vpcId) + set(pad, 'ipPermissions', g.ingress, rule) + set(pad, 'ipPermissionsEgress', g.egress, rule)
+    + `${pad}<tagSet/>\n` + leaf(pad, 'securityGroupArn', `arn:aws:ec2:us-east-1:${OWNER}:security-group/${g.id}`);
+}
+
+export function renderRouteTable(t: SynthRouteTable, pad: string): string {
+  const associations = t.main ? [null] : t.subnetIds;
+  return leaf(pad, 'routeTableId', t.id) + leaf(pad, 'vpcId', t.vpcId) + leaf(pad, 'ownerId', OWNER)
+    + set(pad, 'routeSet', t.routes, (p, r) => leaf(p, 'destinationCidrBlock', r.destination)
+      + (r.target.startsWith('nat-') ? leaf(p, 'natGatewayId', r.target) : leaf(p, 'gatewayId', r.target))
+      + leaf(p, 'state', 'active') + leaf(p, 'origin', r.target === 'local' ? 'CreateRouteTable' : 'CreateRoute'))
+    + set(pad, 'associationSet', associations, (p, subnet) => leaf(p, 'routeTableAssociationId', `rtbassoc-0${(subnet ?? t.id).slice(-16)}`)
+      + leaf(p, 'routeTableId', t.id) + (subnet ? leaf(p, 'subnetId', subnet) : '') + leaf(p, 'main', subnet === null)
+      + `${p}<associationState>\n${leaf(`${p}    `, 'state', 'associated')}${p}</associationState>\n`)
+    + `${pad}<propagatingVgwSet/>\n${pad}<tagSet/>\n`;
 }

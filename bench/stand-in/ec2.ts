@@ -1,5 +1,5 @@
-import type { Estate, SynthEni, SynthInstance, SynthSubnet } from '../estate/types.js';
-import { renderEni, renderReservation, renderSubnet } from './ec2-render.js';
+import type { Estate, SynthEni, SynthInstance, SynthRouteTable, SynthSecurityGroup, SynthSubnet } from '../estate/types.js';
+import { renderEni, renderReservation, renderRouteTable, renderSecurityGroup, renderSubnet } from './ec2-render.js';
 import { QueryError, decodeToken, numbered, parseFilters, parseMaxResults } from './ec2-query.js';
 import { Listing, tagField } from './listing.js';
 import type { TokenBucket } from './token-bucket.js';
@@ -62,6 +62,25 @@ const subnetField = (s: SynthSubnet, f: string): string | readonly string[] | nu
   }
 };
 
+const securityGroupField = (g: SynthSecurityGroup, f: string): string | readonly string[] | null | undefined => {
+  switch (f) {
+    case 'group-id': return g.id;
+    case 'vpc-id': return g.vpcId;
+    case 'group-name': return g.name;
+    default: return undefined;
+  }
+};
+
+const routeTableField = (t: SynthRouteTable, f: string): string | readonly string[] | null | undefined => {
+  switch (f) {
+    case 'route-table-id': return t.id;
+    case 'vpc-id': return t.vpcId;
+    case 'association.subnet-id': return t.subnetIds;
+    case 'association.main': return String(t.main);
+    default: return undefined;
+  }
+};
+
 /**
  * The EC2 Query API over an estate: DescribeNetworkInterfaces, DescribeInstances, DescribeSubnets,
  * DeleteNetworkInterface. Answers are EC2-shaped XML; rendered items are cached (the stand-in must
@@ -71,6 +90,8 @@ export class Ec2Service {
   readonly enis: Listing<SynthEni>;
   readonly instances: Listing<SynthInstance>;
   readonly subnets: Listing<SynthSubnet>;
+  readonly securityGroups: Listing<SynthSecurityGroup>;
+  readonly routeTables: Listing<SynthRouteTable>;
   private readonly cache = new Map<string, string>();
   private requestCounter = 0;
 
@@ -78,6 +99,8 @@ export class Ec2Service {
     this.enis = new Listing(estate.enis, eniField, 'network-interface-id');
     this.instances = new Listing(estate.instances, instanceField, 'instance-id');
     this.subnets = new Listing(estate.subnets, subnetField, 'subnet-id');
+    this.securityGroups = new Listing(estate.securityGroups, securityGroupField, 'group-id');
+    this.routeTables = new Listing(estate.routeTables, routeTableField, 'route-table-id');
   }
 
   private requestId(): string {
@@ -105,6 +128,8 @@ export class Ec2Service {
         case 'DescribeNetworkInterfaces': return this.describeEnis(params, op, requestId);
         case 'DescribeInstances': return this.describeInstances(params, op, requestId);
         case 'DescribeSubnets': return this.describeSubnets(params, op, requestId);
+        case 'DescribeSecurityGroups': return this.describeSimple(params, op, requestId, this.securityGroups, 'GroupId', 'InvalidGroup.NotFound', 'securityGroupInfo', renderSecurityGroup, 1000);
+        case 'DescribeRouteTables': return this.describeSimple(params, op, requestId, this.routeTables, 'RouteTableId', 'InvalidRouteTableID.NotFound', 'routeTableSet', renderRouteTable, 100);
         case 'DeleteNetworkInterface': return this.deleteEni(params, op, requestId);
         default: throw new QueryError('InvalidAction', `The action ${action} is not valid for this web service.`);
       }
@@ -144,6 +169,17 @@ export class Ec2Service {
     const page = this.subnets.page(parseFilters(params), ids, parseMaxResults(params), decodeToken(params.get('NextToken')));
     const rendered = page.items.map((s) => this.item(s.id, () => `        <item>\n${renderSubnet(s, ITEM_PAD)}        </item>\n`));
     return this.listAnswer('DescribeSubnets', 'subnetSet', op, requestId, rendered, page.nextToken);
+  }
+
+  /** A plain Describe*: id list or filters, MaxResults up to `max`, items rendered by `render`. */
+  private describeSimple<T extends { id: string }>(params: URLSearchParams, op: string, requestId: string, listing: Listing<T>, idParam: string, notFound: string, setName: string, render: (t: T, pad: string) => string, max: number): Answer {
+    const action = params.get('Action') ?? '';
+    const ids = numbered(params, idParam);
+    const missing = ids.filter((id) => !listing.get(id));
+    if (missing.length) throw new QueryError(notFound, `The ID '${missing.join(',')}' does not exist`);
+    const page = listing.page(parseFilters(params), ids, parseMaxResults(params, max), decodeToken(params.get('NextToken')));
+    const rendered = page.items.map((t) => this.item(t.id, () => `        <item>\n${render(t, ITEM_PAD)}        </item>\n`));
+    return this.listAnswer(action, setName, op, requestId, rendered, page.nextToken);
   }
 
   private deleteEni(params: URLSearchParams, op: string, requestId: string): Answer {

@@ -1,8 +1,8 @@
 import type { Estate, SynthCluster } from '../estate/types.js';
+import { roleArnOf } from '../estate/network.js';
 import type { Answer } from './ec2.js';
 
 const JSON_TYPE = 'application/json';
-const CA_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nbench stand-in: not a real certificate\n-----END CERTIFICATE-----\n').toString('base64');
 
 /**
  * EKS REST: ListClusters (maxResults up to 100, nextToken) and DescribeCluster, whose
@@ -11,7 +11,7 @@ const CA_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nbench stand-in: not a 
 export class EksService {
   private readonly live: Map<string, SynthCluster>;
 
-  constructor(private readonly estate: Estate, private readonly kubeEndpoint: (cluster: string) => string) {
+  constructor(private readonly estate: Estate, private readonly kubeEndpoint: (cluster: string) => string, private readonly caData: string) {
     this.live = new Map(estate.clusters.map((c) => [c.name, c]));
   }
 
@@ -42,14 +42,14 @@ export class EksService {
       createdAt: 1767225600,
       version: '1.33',
       endpoint: this.kubeEndpoint(name),
-      roleArn: 'arn:aws:iam::123456789012:role/eks-cluster',
+      roleArn: c?.roleArn ?? roleArnOf(name),
       resourcesVpcConfig: {
         subnetIds: c?.subnetIds ?? [], securityGroupIds: c ? [c.securityGroupId] : [], clusterSecurityGroupId: c?.clusterSecurityGroupId ?? null,
         vpcId: c?.vpcId ?? 'vpc-0ffffffffffffffff', endpointPublicAccess: true, endpointPrivateAccess: true, publicAccessCidrs: ['0.0.0.0/0'],
       },
       kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
       status: 'ACTIVE',
-      certificateAuthority: { data: CA_DATA },
+      certificateAuthority: { data: this.caData },
       platformVersion: 'eks.5',
       accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
       tags: {},

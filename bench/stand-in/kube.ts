@@ -17,6 +17,8 @@ const KINDS: Record<string, Kind> = {
   '/api/v1/events': { list: 'EventList', apiVersion: 'v1', items: (k) => k.events, namespaced: true },
   '/apis/vpcresources.k8s.aws/v1alpha1/cninodes': { list: 'CNINodeList', apiVersion: 'vpcresources.k8s.aws/v1alpha1', items: (k) => k.cniNodes, namespaced: false },
   '/apis/crd.k8s.amazonaws.com/v1alpha1/eniconfigs': { list: 'ENIConfigList', apiVersion: 'crd.k8s.amazonaws.com/v1alpha1', items: (k) => k.eniConfigs, namespaced: false },
+  '/apis/vpcresources.k8s.aws/v1beta1/securitygrouppolicies': { list: 'SecurityGroupPolicyList', apiVersion: 'vpcresources.k8s.aws/v1beta1', items: (k) => k.securityGroupPolicies, namespaced: true },
+  '/api/v1/serviceaccounts': { list: 'ServiceAccountList', apiVersion: 'v1', items: (k) => k.serviceAccounts, namespaced: true },
 };
 const AWS_NODE_PATH = '/apis/apps/v1/namespaces/kube-system/daemonsets/aws-node';
 
@@ -54,6 +56,10 @@ export class KubeService {
 
   constructor(estate: Estate) {
     this.clusters = new Map(estate.kube.map((k) => [k.cluster, k]));
+    // Clusters ListClusters names but the estate gives no workload: reachable, and empty.
+    for (const name of estate.listedClusters) {
+      if (!this.clusters.has(name)) this.clusters.set(name, { cluster: name, nodes: [], pods: [], events: [], cniNodes: [], eniConfigs: [], securityGroupPolicies: [], serviceAccounts: [], awsNode: estate.kube[0]?.awsNode ?? {} });
+    }
   }
 
   handle(method: string, url: URL): Answer | null {
@@ -66,7 +72,7 @@ export class KubeService {
     if (path === AWS_NODE_PATH) return { status: 200, body: JSON.stringify(cluster.awsNode), contentType: JSON_TYPE, op: 'k8s:daemonsets/aws-node', items: 1 };
     // Namespaced lists: /api/v1/namespaces/<ns>/pods → the cluster-wide list filtered by namespace.
     let namespace: string | null = null;
-    const ns = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)$/.exec(path);
+    const ns = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events|serviceaccounts)$/.exec(path);
     if (ns) {
       namespace = decodeURIComponent(ns[1]!);
       path = `/api/v1/${ns[2]}`;

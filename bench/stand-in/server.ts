@@ -1,10 +1,13 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingMessage, type RequestListener } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Estate } from '../estate/types.js';
 import { Counters, type StandInStats } from './counters.js';
 import { Ec2Service, type Answer } from './ec2.js';
 import { EksService } from './eks.js';
+import { IamService } from './iam.js';
 import { KubeService } from './kube.js';
+import { selfSignedCert } from './tls.js';
 import { TokenBucket, type BucketSpec } from './token-bucket.js';
 
 export interface StandInOptions {
@@ -18,8 +21,12 @@ export interface StandInOptions {
 }
 
 export interface StandIn {
-  /** http://127.0.0.1:<port>: AWS_ENDPOINT_URL for EC2 and EKS; Kubernetes lives under /k8s/<cluster>. */
+  /** http://127.0.0.1:<port>: AWS_ENDPOINT_URL for EC2 and EKS. */
   url: string;
+  /** https://127.0.0.1:<port>: each cluster's Kubernetes API is at /k8s/<cluster> (DescribeCluster's endpoint). */
+  kubeUrl: string;
+  /** Base64 PEM of the self-signed CA, as DescribeCluster's certificateAuthority.data returns it. */
+  caData: string;
   ec2: Ec2Service;
   stats(): StandInStats;
   reset(): void;
@@ -35,7 +42,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
   });
 
 /**
- * One local HTTP server speaking EC2 Query, EKS REST and the Kubernetes list API over a synthetic
+ * One local HTTP server speaking EC2 and IAM Query, EKS REST and the Kubernetes list API over a synthetic
  * estate, counting requests and bytes per operation. Real SDK clients talk to it unmodified.
  * Control endpoints under /__bench/ are not counted.
  */
@@ -45,9 +52,12 @@ export async function startStandIn(estate: Estate, opts: StandInOptions = {}): P
     ...(opts.mutating ? { mutating: new TokenBucket(opts.mutating.capacity, opts.mutating.refillPerSecond) } : {}),
     ...(opts.nonMutating ? { nonMutating: new TokenBucket(opts.nonMutating.capacity, opts.nonMutating.refillPerSecond) } : {}),
   });
-  let base = '';
-  const eks = new EksService(estate, (c) => `${base}/k8s/${encodeURIComponent(c)}`);
+  let kubeBase = '';
+  const tls = selfSignedCert();
+  const caData = Buffer.from(tls.cert).toString('base64');
+  const eks = new EksService(estate, (c) => `${kubeBase}/k8s/${encodeURIComponent(c)}`, caData);
   const kube = new KubeService(estate);
+  const iam = new IamService(estate);
   const sockets = new Set<Socket>();
   const closed = { bytesRead: 0, bytesWritten: 0, connections: 0 }; // bytes of closed sockets; connections ever opened
 
@@ -70,7 +80,7 @@ export async function startStandIn(estate: Estate, opts: StandInOptions = {}): P
     wireBase = wire();
   };
 
-  const server = http.createServer(async (req, res) => {
+  const handler: RequestListener = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const body = await readBody(req);
     if (url.pathname.startsWith('/__bench/')) {
@@ -80,9 +90,11 @@ export async function startStandIn(estate: Estate, opts: StandInOptions = {}): P
     }
     let answer: Answer | null;
     try {
-      answer = req.method === 'POST' && url.pathname === '/'
-        ? ec2.handle(new URLSearchParams(body.toString()))
-        : eks.handle(req.method ?? 'GET', url) ?? kube.handle(req.method ?? 'GET', url);
+      if (req.method === 'POST' && url.pathname === '/') {
+        // Query protocols share the endpoint; the API version tells IAM from EC2.
+        const params = new URLSearchParams(body.toString());
+        answer = params.get('Version') === '2010-05-08' ? iam.handle(params) : ec2.handle(params);
+      } else answer = eks.handle(req.method ?? 'GET', url) ?? kube.handle(req.method ?? 'GET', url);
     } catch (err) {
       answer = { status: 500, body: String(err), contentType: 'text/plain', op: 'stand-in-error' };
     }
@@ -92,8 +104,10 @@ export async function startStandIn(estate: Estate, opts: StandInOptions = {}): P
     const send = () => res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': payload.length, 'x-amzn-requestid': 'bench', ...answer.headers }).end(payload);
     if (opts.latencyMs) setTimeout(send, opts.latencyMs);
     else send();
-  });
-  server.on('connection', (s: Socket) => {
+  };
+  const server = http.createServer(handler);
+  const tlsServer = https.createServer({ key: tls.key, cert: tls.cert }, handler);
+  const track = (s: Socket) => {
     sockets.add(s);
     closed.connections++; // opened, in fact: every connection ever made
     s.on('close', () => {
@@ -101,18 +115,27 @@ export async function startStandIn(estate: Estate, opts: StandInOptions = {}): P
       closed.bytesRead += s.bytesRead;
       closed.bytesWritten += s.bytesWritten;
     });
-  });
-  server.keepAliveTimeout = 30_000;
+  };
+  server.on('connection', track);
+  // TLS bytes are counted on the raw socket (ciphertext), as the client receives them.
+  tlsServer.on('connection', track);
+  for (const srv of [server, tlsServer]) srv.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  kubeBase = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
   return {
     url: base,
+    kubeUrl: kubeBase,
+    caData,
     ec2,
     stats,
     reset,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      await Promise.all([server, tlsServer].map((srv) => new Promise<void>((resolve) => {
+        srv.closeAllConnections();
+        srv.close(() => resolve());
+      })));
+    },
   };
 }
