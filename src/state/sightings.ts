@@ -6,6 +6,9 @@ import type { StateItem, StateStore } from './store.js';
 /** Codes whose findings are orphaned ENIs tracked for the grace period. */
 export const LEAK_CODES: ReadonlySet<string> = new Set(['LEAKED_BRANCH_ENI', 'LEAKED_TRUNK_ENI', 'LEAKED_CNI_ENI']);
 
+/** Gaps in these lookups can hide an orphan proof, so absence of a leak proves nothing. */
+const ORPHAN_PROOF_SOURCES: ReadonlySet<string> = new Set(['instances', 'trunks', 'clusters']);
+
 export const sightingsPartition = (region: string): string => `sightings#${region}`;
 
 export interface Sighting {
@@ -29,7 +32,7 @@ const isSighting = (d: Record<string, unknown>): d is Record<string, unknown> & 
  * how long each leaked ENI has been seen orphaned *continuously*, and what to write back.
  * - A sighting older than maxSightingGapSeconds is stale: the clock restarts.
  * - An ENI seen in this sweep but no longer orphaned loses its sighting (the clock resets).
- * - When the sweep had collection gaps, absence of proof is not evidence: sightings are kept as is.
+ * - When a lookup that feeds orphan proofs failed, absence of proof is not evidence: sightings are kept.
  */
 export function computeSightings(existing: readonly StateItem[], inv: Inventory, findings: readonly Finding[], cfg: CleanupConfig, now: Date): SightingUpdate {
   const nowIso = now.toISOString();
@@ -53,7 +56,9 @@ export function computeSightings(existing: readonly StateItem[], inv: Inventory,
   });
 
   const deletes: string[] = [];
-  if (inv.gaps.length === 0) {
+  // Only lookups that feed orphan proofs matter here: a Kubernetes or IAM gap says nothing about ENIs.
+  const proofGap = inv.gaps.some((g) => ORPHAN_PROOF_SOURCES.has(g.affects));
+  if (!proofGap) {
     const seen = new Set(inv.networkInterfaces.map((e) => e.id));
     const unscoped = inv.scope.clusters === null && inv.scope.instanceId === undefined;
     for (const item of existing) {

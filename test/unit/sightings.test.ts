@@ -48,6 +48,9 @@ describe('orphan sightings (grace tracking)', () => {
     const gappy = inv([], { gaps: [{ source: 'eks:ListClusters', affects: 'clusters', reason: 'Throttling' }] });
     expect(computeSightings(existing, gappy, [], cfg, at(5)).deletes).toEqual([]);
     expect(computeSightings(existing, inv([]), [], cfg, at(5)).deletes).toEqual(['eni-1']);
+    // A Kubernetes gap has nothing to do with ENI proofs: the sweep still forgets what is gone.
+    const kubeGap = inv([], { gaps: [{ source: 'kubernetes:prod', affects: 'kubernetes', reason: 'Forbidden' }] });
+    expect(computeSightings(existing, kubeGap, [], cfg, at(5)).deletes).toEqual(['eni-1']);
   });
 
   test('a cluster-scoped sweep never forgets ENIs outside its scope', () => {
