@@ -3,7 +3,7 @@ import type { Finding } from '../model/finding.js';
 import type { Inventory } from '../model/inventory.js';
 import { deliver, type DeliveryOutcome, type DispatchOptions } from '../act/alert/dispatch.js';
 import { countByKind } from '../act/alert/group.js';
-import { alertPartition, computeLifecycle } from '../act/alert/lifecycle.js';
+import { alertPartition, computeLifecycle, coverageOf } from '../act/alert/lifecycle.js';
 import { sampleNotification } from '../act/alert/sample.js';
 import { loadSilences } from '../act/alert/silences.js';
 import type { AlertContext, Channel, CleanupSummary, NotificationKind } from '../act/alert/types.js';
@@ -86,7 +86,7 @@ export async function runNotify(req: NotifyRequest): Promise<NotifySummary> {
   const ctx = alertContext(req.report, req.account, now);
   const silences = [...req.config.silences, ...(await loadSilences(req.store, log))];
   const deleted = new Set(isCleanup(req.report) && !req.report.dryRun ? req.report.deleted : []);
-  const coverage = { complete: req.report.gaps.length === 0, clusters: req.report.scope.clusters };
+  const coverage = coverageOf(req.report.gaps, req.report.scope.clusters);
   const tagsOf = tagLookup(req.inventory);
 
   const channels = await Promise.all(req.channels.map(async (channel): Promise<ChannelSummary> => {

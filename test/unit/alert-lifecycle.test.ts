@@ -149,3 +149,16 @@ describe('alert lifecycle (pure)', () => {
     expect(r.quiet.deletes).toEqual(['junk']);
   });
 });
+
+describe('coverage from gaps', () => {
+  test('a Kubernetes gap blinds the sweep to that cluster only; any other gap to everything', async () => {
+    const { coverageOf, canResolve } = await import('../../src/act/alert/lifecycle.js');
+    const kube = coverageOf([{ source: 'kubernetes:alpha', affects: 'kubernetes' }], null);
+    expect(canResolve({ cluster: 'alpha' }, kube)).toBe(false);
+    expect(canResolve({ cluster: 'beta' }, kube)).toBe(true);
+    expect(canResolve({ cluster: null }, kube)).toBe(true);
+    const ec2 = coverageOf([{ source: 'ec2:DescribeInstances', affects: 'instances' }], null);
+    expect(canResolve({ cluster: 'beta' }, ec2)).toBe(false);
+    expect(canResolve({ cluster: null }, coverageOf([], null))).toBe(true);
+  });
+});

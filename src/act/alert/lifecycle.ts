@@ -25,6 +25,23 @@ export interface Coverage {
   complete: boolean;
   /** The clusters the sweep was limited to; null for every cluster. */
   clusters: string[] | null;
+  /** Clusters whose Kubernetes API could not be read: their findings neither resolve nor vanish. */
+  unreadClusters?: readonly string[];
+}
+
+/**
+ * What a sweep's gaps leave it able to judge. A `kubernetes:<cluster>` gap only blinds the sweep to
+ * that cluster; any other gap (instances, trunks, clusters, subnets…) blinds it everywhere.
+ */
+export function coverageOf(gaps: ReadonlyArray<{ source: string; affects: string }>, clusters: string[] | null): Coverage {
+  const unreadClusters: string[] = [];
+  let complete = true;
+  for (const g of gaps) {
+    const m = g.affects === 'kubernetes' ? /^kubernetes:(.+)$/.exec(g.source) : null;
+    if (m?.[1]) unreadClusters.push(m[1]);
+    else complete = false;
+  }
+  return { complete, clusters, unreadClusters };
 }
 
 export interface ChannelPolicy {
@@ -94,6 +111,7 @@ const resolved = (fp: string, s: AlertState, because: ResolvedBecause): Notifica
 
 export function canResolve(s: Pick<AlertState, 'cluster'>, c: Coverage): boolean {
   if (!c.complete) return false;
+  if (s.cluster !== null && c.unreadClusters?.includes(s.cluster)) return false;
   // A cluster-scoped sweep never looked at other clusters, nor at findings without a cluster.
   return c.clusters === null || (s.cluster !== null && c.clusters.includes(s.cluster));
 }
