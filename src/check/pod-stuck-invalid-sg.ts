@@ -44,7 +44,8 @@ export const podStuckInvalidSg = defineCheck({
       for (const [id, group] of groupBy(stuck, (s) => `${workloadKey(s.pod)}/${s.policy ?? '-'}/${s.groupId ?? '-'}`)) {
         const { pod: first, groupId, policy } = group[0]!;
         const pods = [...new Map(group.map((s) => [podKey(s.pod), s])).values()];
-        const since = pods.map((s) => s.pod.createdAt ?? s.failure.firstAt).filter((t): t is string => !!t).sort()[0] ?? null;
+        // The earlier of creation and first failure: a recreated pod object can be younger than the events about its name.
+        const since = pods.flatMap((s) => [s.pod.createdAt, s.failure.firstAt]).filter((t): t is string => !!t).sort()[0] ?? null;
         const firstFailureAt = pods.map((s) => s.failure.firstAt).filter((t): t is string => !!t).sort()[0] ?? null;
         const latest = [...pods].sort((x, y) => (y.failure.lastAt ?? '').localeCompare(x.failure.lastAt ?? ''))[0]!;
         const stuckSeconds = secondsSince(since, ctx.now);

@@ -21,14 +21,14 @@ export const sgpSecurityGroups = defineCheck({
     SGP_SG_OTHER_VPC: {
       severity: 'critical',
       title: "A SecurityGroupPolicy names a security group of another VPC than the cluster's.",
-      why: "A branch ENI is created in the node's subnet, in the cluster's VPC; EC2 refuses security groups of another VPC (InvalidParameter: security group and subnet belong to different networks), so every selected pod stays ContainerCreating. Often a group copied from another environment.",
+      why: "A branch ENI is created in the node's subnet, in the cluster's VPC; EC2 refuses security groups of another VPC (InvalidParameter: security group and subnet belong to different networks), so every selected pod stays ContainerCreating. Often a group copied from another environment. The cluster's VPC comes from DescribeCluster, else from its nodes' instances when they agree.",
       fix: "Use a group of the cluster's VPC (the `vpcId` in details): create an equivalent one there and put its id in the policy, then recreate the pods.",
     },
   },
   run(inv) {
     const findings: Finding[] = [];
     for (const a of sgpAnalyses(inv)) {
-      const vpcId = a.cluster?.vpcId ?? null;
+      const vpcId = a.vpcId;
       for (const p of a.policies ?? []) {
         const selected = a.selected.filter((s) => s.match.policies.includes(p));
         const stuck = selected.filter((s) => {

@@ -26,6 +26,8 @@ export interface SgpAnalysis {
   inv: Inventory;
   k: KubernetesCluster;
   cluster: ClusterRecord | null;
+  /** The cluster's VPC (DescribeCluster), else the one VPC all its nodes' instances are in; null when unknown. */
+  vpcId: string | null;
   /** null: the policies were not read (gap or old snapshot). */
   policies: SecurityGroupPolicyRecord[] | null;
   pods: ReadonlyMap<string, KubePod>;
@@ -122,10 +124,13 @@ function analyse(inv: Inventory, k: KubernetesCluster): SgpAnalysis {
     return 'unknown';
   };
 
+  const cluster = k.cluster ? inv.clusters.get(k.cluster) ?? null : null;
+  const nodeVpcs = new Set(k.nodes.map((n) => (n.instanceId ? inv.instances.get(n.instanceId)?.vpcId : null)).filter((v): v is string => !!v));
   return {
     inv,
     k,
-    cluster: k.cluster ? inv.clusters.get(k.cluster) ?? null : null,
+    cluster,
+    vpcId: cluster?.vpcId ?? (nodeVpcs.size === 1 ? [...nodeVpcs][0]! : null),
     policies,
     pods,
     nodes: new Map(k.nodes.map((n) => [n.name, n])),

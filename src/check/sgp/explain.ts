@@ -9,7 +9,8 @@ export const sgpInUse = (a: SgpAnalysis): boolean =>
 /** true: IAM says missing, or IAM unknown and trunk creation failed with UnauthorizedOperation. null: IAM not read, no such events. */
 export function rolePolicyMissing(a: SgpAnalysis): boolean | null {
   const role = a.k.cluster ? a.inv.sgp?.clusterRolePolicies.get(a.k.cluster) : undefined;
-  if (role) return !role.policyArns.some((arn) => arn.endsWith(`:policy/${VPC_RESOURCE_CONTROLLER_POLICY}`));
+  // The AWS managed policy, in any partition; a customer policy of the same name is not it.
+  if (role) return !role.policyArns.some((arn) => new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/${VPC_RESOURCE_CONTROLLER_POLICY}$`).test(arn));
   return a.trunkUnauthorized.length > 0 ? true : null;
 }
 
@@ -21,7 +22,7 @@ export function sgpExplanation(a: SgpAnalysis, p: KubePod, quota: number): strin
   if (a.invalidSg.has(podKey(p))) return 'POD_STUCK_INVALID_SG';
   const match = a.matchOf(p);
   if (!match?.policies.length) return null;
-  const vpcId = a.cluster?.vpcId ?? null;
+  const vpcId = a.vpcId;
   for (const id of match.groupIds) {
     const s = a.groupStatus(id);
     if (s.state === 'missing') return 'SGP_UNKNOWN_SG';
