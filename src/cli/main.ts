@@ -206,7 +206,8 @@ async function scanCommand(args: string[], io: CliIo): Promise<number> {
   if (v.notify && v.snapshot !== undefined) throw new UsageError('--notify cannot be used with --snapshot: notifications need a live sweep');
   const store = stateStore(v, io, region);
   const kubernetes = kubernetesOf(v, io, source);
-  const { report, inventory } = await runScan({ source, clusters: clustersOf(v), config, store, ...(kubernetes ? { kubernetes } : {}) });
+  const logger = v.verbose ? jsonLinesLogger(io.stderr) : silentLogger;
+  const { report, inventory } = await runScan({ source, clusters: clustersOf(v), config, store, logger, ...(kubernetes ? { kubernetes } : {}) });
   const notify = v.notify ? await notifyFromCli({ report, inventory, store, alertsConfig: v['alerts-config'], verbose: v.verbose, io }) : undefined;
   const nodes = v.show === 'nodes' ? { nodes: nodeRows(inventory) } : {};
   io.stdout(format === 'json' ? `${JSON.stringify({ ...report, ...nodes, ...(notify ? { notify } : {}) }, null, 2)}\n` : `${formatScan(report)}${v.show === 'nodes' ? formatNodes(inventory) : ''}${notify ? formatNotify(notify) : ''}`);
@@ -254,7 +255,7 @@ async function snapshotCommand(args: string[], io: CliIo): Promise<number> {
   }
   const clients = createAwsClients({ region });
   const raw = await collectAws(clients.ec2, clients.eks, { region, clusters: clustersOf(v) });
-  await collectCapacity(clients.ec2, clients.eks, raw, { kubernetes: kubernetesAccessOf(v, io, clustersOf(v)) });
+  await collectCapacity(clients.ec2, clients.eks, raw, { kubernetes: kubernetesAccessOf(v, io, clustersOf(v)), ...(clients.iam ? { iam: clients.iam } : {}) });
   const dir = resolve(io.cwd, v.out);
   const files = await writeSnapshot(dir, raw);
   io.stdout(`Wrote ${files.length} files to ${v.out}: ${files.join(', ')}\n`);

@@ -22,6 +22,21 @@ const hasPolicies = (k: RawKubernetesCluster): boolean => (k.securityGroupPolici
 /** The resource controller could not create a trunk: the cluster role is worth reading even before any policy exists. */
 const trunkFailed = (k: RawKubernetesCluster): boolean => k.events.some((e) => e.reason === SGP_EVENT_REASONS.trunkCreationFailed);
 
+/** Every well-formed group id the clusters' policies name, and the groups of their branch ENIs: what the SGP checks judge. */
+export function referencedGroupIds(raw: RawAwsData): string[] {
+  const clusters = (raw.kubernetes ?? []).filter(hasPolicies);
+  const ids = new Set<string>();
+  for (const k of clusters) {
+    for (const o of k.securityGroupPolicies ?? []) for (const id of securityGroupPolicy(o)?.groupIds ?? []) if (SG_ID.test(id)) ids.add(id);
+  }
+  const names = new Set(clusters.map((k) => k.cluster));
+  for (const e of raw.networkInterfaces) {
+    const eni = normaliseEni(e);
+    if (eni.kind === 'branch' && names.has(eni.cluster)) for (const id of eni.securityGroupIds) ids.add(id);
+  }
+  return [...ids].sort();
+}
+
 /**
  * Adds the AWS side of the SGP checks (issue #4) to a live collection, in place, after the
  * Kubernetes objects are read: the security groups the policies and branch ENIs name (one
@@ -38,17 +53,8 @@ export async function collectSgp(ec2: EC2Client, iam: IAMClient | undefined, raw
   const sgp: RawSgpAws = { securityGroups: [], securityGroupIdsLookedUp: [], routeTables: [], routeTableSubnetsLookedUp: [], clusterRoles: [] };
   raw.sgp = sgp;
 
-  const ids = new Set<string>();
-  for (const k of clusters) {
-    for (const o of k.securityGroupPolicies ?? []) for (const id of securityGroupPolicy(o)?.groupIds ?? []) if (SG_ID.test(id)) ids.add(id);
-  }
-  const names = new Set(clusters.map((k) => k.cluster));
-  for (const e of raw.networkInterfaces) {
-    const eni = normaliseEni(e);
-    if (eni.kind === 'branch' && names.has(eni.cluster)) for (const id of eni.securityGroupIds) ids.add(id);
-  }
-  if (ids.size) {
-    const sorted = [...ids].sort();
+  const sorted = referencedGroupIds(raw);
+  if (sorted.length) {
     try {
       stats.ec2Lookups += Math.ceil(sorted.length / 200);
       sgp.securityGroups = await describeSecurityGroupsById(ec2, sorted);

@@ -6,6 +6,9 @@
  * deploy/kubernetes/clusterrole.yaml.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
@@ -26,6 +29,7 @@ import { startKube, type KubeHarness } from '../harness/kube.js';
 import { clientConfig, startMoto, type MotoServer } from '../harness/moto.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { useAwsEnv } from '../fixtures/aws-env.js';
+import { runCli } from '../fixtures/cli.js';
 import { awsNode, cniNode, event, node, pod } from '../fixtures/kube.js';
 import { AwsSeeder, rc } from '../fixtures/seed-aws.js';
 import { CLUSTER_ROLE_FILE, KubeSeeder, kubeConfigFor } from '../fixtures/seed-kube.js';
@@ -300,6 +304,27 @@ describe('Security Groups for Pods on a real API server', () => {
       proxy.clearFaults();
       if (saved === undefined) delete process.env.VPC_CNI_AUDITOR_MAX_ATTEMPTS;
       else process.env.VPC_CNI_AUDITOR_MAX_ATTEMPTS = saved;
+    }
+  }, 60_000);
+
+  test('CLI: snapshot --out captures policies, groups, route tables and the role; scan --snapshot finds the same offline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vca-sgp-'));
+    try {
+      const kubeconfig = kube.kubeconfigFor(kube.tokens.auditor);
+      const out = join(dir, 'snap');
+      const written = await runCli(['snapshot', '--out', out, '--region', 'us-east-1', '--kubeconfig', kubeconfig, '--cluster', 'alpha'], process.env);
+      expect(written.code).toBe(0);
+      for (const f of ['describe-security-groups.json', 'describe-route-tables.json', join('list-attached-role-policies', 'alpha.json')]) expect(written.stdout).toContain(f);
+      const live = await runCli(['scan', '--region', 'us-east-1', '--kubeconfig', kubeconfig, '--cluster', 'alpha', '--format', 'json', '--state', join(dir, 'state.json'), '--verbose'], process.env);
+      const offline = await runCli(['scan', '--snapshot', out, '--cluster', 'alpha', '--format', 'json']);
+      expect([live.code, offline.code, offline.stderr]).toEqual([0, 0, '']);
+      const codes = (r: typeof live) => (r.json().findings as Array<{ code: string; resource: { id: string } }>).map((f) => `${f.code}:${f.resource.id}`).sort();
+      expect(codes(offline)).toEqual(codes(live));
+      expect(codes(live)).toContain(`POD_STUCK_INVALID_SG:shop/Deployment/web/web-sgp/${ids.sg.gone}`);
+      // --verbose logs the skipped objects as JSON lines on stderr.
+      expect(live.stderr).toContain('"message":"kubernetes object skipped"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

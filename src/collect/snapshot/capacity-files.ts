@@ -6,7 +6,7 @@ import { AWS_NODE } from '../../model/kube-marks.js';
 import type { CollectionGap } from '../../model/inventory.js';
 import { InputError } from '../../util/errors.js';
 import type {
-  KubeObject, RawCniNode, RawDaemonSet, RawEniConfig, RawEvent, RawKubernetesCluster, RawNode, RawPod,
+  KubeObject, RawCniNode, RawDaemonSet, RawEniConfig, RawEvent, RawKubernetesCluster, RawNode, RawPod, RawSecurityGroupPolicy,
 } from '../kubernetes/raw-kubernetes.js';
 import type { RawAwsData } from '../raw.js';
 
@@ -34,7 +34,7 @@ const KubeItem = z.looseObject({ kind: z.string(), metadata: z.looseObject({ nam
 export const KubeFile = z.union([z.looseObject({ kind: z.literal('List'), items: z.array(KubeItem) }), z.looseObject({ items: z.array(KubeItem) }), KubeItem]);
 
 /** The gaps recorded at capture that still explain the offline run (Kubernetes and subnets). */
-export const CapacityGap = z.looseObject({ source: z.string(), affects: z.enum(['kubernetes', 'subnets']), reason: z.string() });
+export const CapacityGap = z.looseObject({ source: z.string(), affects: z.enum(['kubernetes', 'subnets', 'security-groups', 'iam']), reason: z.string() });
 
 type ReadJson = <T>(dir: string, name: string, schema: z.ZodType<T>, required: boolean) => Promise<T | undefined>;
 
@@ -56,6 +56,9 @@ export function sortKubeObjects(cluster: string | null, access: string, objects:
       case 'Event': raw.events.push(o as RawEvent); break;
       case 'CNINode': raw.cniNodes.push(o as RawCniNode); break;
       case 'ENIConfig': raw.eniConfigs.push(o as RawEniConfig); break;
+      // Issue #4. Absent kinds stay absent: an older capture did not collect them.
+      case 'SecurityGroupPolicy': (raw.securityGroupPolicies ??= []).push(o as RawSecurityGroupPolicy); break;
+      case 'ServiceAccount': (raw.serviceAccounts ??= []).push(o); break;
       case 'DaemonSet':
         if (o.metadata?.name === AWS_NODE.name && (o.metadata.namespace ?? AWS_NODE.namespace) === AWS_NODE.namespace) raw.awsNode = o as RawDaemonSet;
         break;
@@ -100,7 +103,7 @@ export function capacityFiles(raw: RawAwsData): Array<[string, unknown]> {
   for (const k of raw.kubernetes ?? []) {
     // Cluster names become folder names: refuse anything that could escape the folder.
     if (k.cluster !== null && !/^[0-9A-Za-z][0-9A-Za-z_-]*$/.test(k.cluster)) throw new InputError(`cluster name "${k.cluster}" cannot be used as a folder name`);
-    const items = [...k.nodes, ...k.pods, ...k.events, ...k.cniNodes, ...k.eniConfigs, ...(k.awsNode ? [k.awsNode] : [])];
+    const items = [...k.nodes, ...k.pods, ...k.events, ...k.cniNodes, ...k.eniConfigs, ...(k.awsNode ? [k.awsNode] : []), ...(k.securityGroupPolicies ?? []), ...(k.serviceAccounts ?? [])];
     files.push([join(CAPACITY_FILES.kubernetesDir, k.cluster ?? CAPACITY_FILES.unattributed, CAPACITY_FILES.kubernetesObjects), { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }]);
   }
   return files;

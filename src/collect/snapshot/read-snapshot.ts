@@ -11,6 +11,7 @@ import type { RawAwsData } from '../raw.js';
 import { tagRecord } from '../../util/tags.js';
 import { SNAPSHOT_FILES, SNAPSHOT_FORMAT } from './files.js';
 import { capacityGaps, readCapacityFiles } from './capacity-files.js';
+import { readSgpFiles } from './sgp-files.js';
 
 const Tag = z.looseObject({ Key: z.string(), Value: z.string().optional() });
 const NetworkInterfacesFile = z.looseObject({
@@ -135,6 +136,8 @@ export async function readSnapshot(dir: string, opts: ReadSnapshotOptions): Prom
   };
   // Capacity part (issue #3): optional files; Kubernetes and subnet gaps recorded at capture still apply.
   Object.assign(raw, await readCapacityFiles(dir, readJson));
+  // Security Groups for Pods (issue #4): needs the Kubernetes objects and subnets read above.
+  Object.assign(raw, await readSgpFiles(dir, readJson, raw));
   raw.gaps.push(...capacityGaps(meta?.gaps));
   const sightings: StateItem[] = (sightingsFile?.sightings ?? []).map((s) => ({
     id: s.eniId,

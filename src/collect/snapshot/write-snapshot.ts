@@ -4,6 +4,7 @@ import { InputError } from '../../util/errors.js';
 import type { RawAwsData } from '../raw.js';
 import { SNAPSHOT_FILES, SNAPSHOT_FORMAT } from './files.js';
 import { capacityFiles } from './capacity-files.js';
+import { sgpFiles } from './sgp-files.js';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -26,7 +27,7 @@ export async function writeSnapshot(dir: string, raw: RawAwsData): Promise<strin
   ];
   await mkdir(join(dir, SNAPSHOT_FILES.describeClusterDir), { recursive: true });
   for (const c of raw.clusters) if (c.name) files.push([join(SNAPSHOT_FILES.describeClusterDir, safeFileName(c.name)), { cluster: c }]);
-  files.push(...capacityFiles(raw));
+  files.push(...capacityFiles(raw), ...sgpFiles(raw));
   for (const [name, value] of files) {
     await mkdir(dirname(join(dir, name)), { recursive: true });
     await writeFile(join(dir, name), json(value));
