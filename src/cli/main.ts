@@ -38,6 +38,7 @@ const COMMON = {
   help: { type: 'boolean', short: 'h', default: false },
   notify: { type: 'boolean', default: false },
   'alerts-config': { type: 'string' },
+  'sgs-per-eni': { type: 'string' },
   ...KUBE_FLAGS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -63,7 +64,7 @@ const USAGE = `vpc-cni-auditor: audits EKS VPC CNI and Security Groups for Pods 
 
 Usage:
   vpc-cni-auditor scan     [--region R] [--cluster NAME]... [--snapshot DIR] [--format table|json] [--fail-on SEVERITY]
-                           [--show nodes] [--kubernetes MODE] [--kubeconfig FILE] [--context NAME]
+                           [--show nodes] [--kubernetes MODE] [--kubeconfig FILE] [--context NAME] [--sgs-per-eni 5]
   vpc-cni-auditor cleanup  [scan flags] [--execute] [--grace 15m] [--cluster-deleted-grace 5m] [--max-deletes 50]
                            [--breaker-max-share 0.5] [--override-breaker]
   vpc-cni-auditor snapshot --out DIR [--region R] [--cluster NAME]... [--kubernetes MODE] [--kubeconfig FILE] [--context NAME]
@@ -80,6 +81,7 @@ Flags:
   --cluster NAME           limit to one cluster; repeat for more. Default: every cluster in the region.
   --snapshot DIR           read a captured folder instead of the live APIs (docs/snapshot.md). Plan only.
   --show nodes             scan: also print each node's pods/capacity, branch ENIs used/limit, free subnet IPs.
+  --sgs-per-eni N          your account's EC2 quota of security groups per network interface (default 5; SGP_TOO_MANY_SGS).
 ${KUBE_USAGE}
   --prefix-delegation, --custom-networking, --sgp   limits: pod capacity under these VPC CNI options.
   --format table|json      output format (default table). JSON shapes: docs/output.md.
@@ -133,7 +135,8 @@ function buildConfig(v: Record<string, unknown>): AuditConfig {
     breakerOverride: v['override-breaker'] as boolean | undefined,
   };
   for (const k of Object.keys(cleanup)) if (cleanup[k] === undefined) delete cleanup[k];
-  const parsed = AuditConfigSchema.safeParse({ cleanup });
+  const sgsPerEni = num('sgs-per-eni', v['sgs-per-eni'] as string | undefined, true);
+  const parsed = AuditConfigSchema.safeParse({ cleanup, ...(sgsPerEni !== undefined ? { sgp: { securityGroupsPerEni: sgsPerEni } } : {}) });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new UsageError(`invalid option ${i?.path.join('.')}: ${i?.message}`);

@@ -35,8 +35,9 @@ describe('CLI', () => {
 
   test('--fail-on gates on the worst finding', async () => {
     expect((await runCli(['scan', '--snapshot', DEMO, '--fail-on', 'critical'])).code).toBe(1);
-    expect((await runCli(['scan', '--snapshot', DEMO, '--cluster', 'shop-prod', '--fail-on', 'critical'])).code).toBe(0);
-    expect((await runCli(['scan', '--snapshot', DEMO, '--cluster', 'shop-prod', '--fail-on', 'warning'])).code).toBe(1);
+    // shop-prod's worst is its stuck SGP pod (critical); a cluster with nothing found passes any gate.
+    expect((await runCli(['scan', '--snapshot', DEMO, '--cluster', 'shop-prod', '--fail-on', 'critical'])).code).toBe(1);
+    expect((await runCli(['scan', '--snapshot', DEMO, '--cluster', 'billing', '--fail-on', 'info'])).code).toBe(0);
   });
 
   test('scan JSON has the documented shape', async () => {
@@ -45,13 +46,13 @@ describe('CLI', () => {
     expect(Object.keys(doc).sort()).toEqual(['collectedAt', 'findings', 'gaps', 'region', 'schemaVersion', 'scope', 'source', 'summary']);
     const findings = doc.findings as Array<Record<string, unknown>>;
     for (const f of findings) expect(Object.keys(f).sort()).toEqual(['cluster', 'code', 'details', 'reason', 'region', 'resource', 'severity']);
-    // 9 ENI findings, plus shop-prod's 4 capacity warnings (node IPs, branch ENIs, pending pods, subnet).
-    expect(doc.summary).toEqual({ critical: 4, warning: 3 + 4, info: 2, total: 9 + 4 });
+    // 9 ENI findings, shop-prod's 4 capacity warnings (node IPs, branch ENIs, pending pods, subnet) and its 2 SGP criticals.
+    expect(doc.summary).toEqual({ critical: 4 + 2, warning: 3 + 4, info: 2, total: 9 + 4 + 2 });
   });
 
   test('table output ends with a summary line', async () => {
     const r = await runCli(['scan', '--snapshot', DEMO]);
-    expect(r.stdout).toMatch(/13 findings: 4 critical, 7 warning, 2 info \(region us-west-2, snapshot as of 2026-11-20T12:00:00.000Z\)/);
+    expect(r.stdout).toMatch(/15 findings: 6 critical, 7 warning, 2 info \(region us-west-2, snapshot as of 2026-11-20T12:00:00.000Z\)/);
   });
 
   test('demo prints the scan and a dry-run plan', async () => {
