@@ -18,7 +18,8 @@ type FunctionName = keyof typeof FUNCTIONS;
 const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
 /** Read-only calls EC2 and EKS cannot scope by resource: the only actions allowed on Resource '*'. */
-const READ_ONLY = /^(ec2:Describe[A-Za-z]+|eks:(Describe|List)[A-Za-z]+)$/;
+// iam:ListAttachedRolePolicies: the sweep reads each cluster role's managed policies (Security Groups for Pods).
+const READ_ONLY = /^(ec2:Describe[A-Za-z]+|eks:(Describe|List)[A-Za-z]+|iam:ListAttachedRolePolicies)$/;
 
 let copy: Awaited<ReturnType<typeof serviceCopy>>;
 let pkg: OslsResult;
