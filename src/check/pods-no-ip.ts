@@ -6,11 +6,27 @@ import { groupBy, podKey, sgpAnalyses, stuckAfter, workloadKey, type SgpAnalysis
 import { humanDuration, secondsSince, type Failure } from './sgp/events.js';
 import { sgpExplanation } from './sgp/explain.js';
 
+/** Pods by node, once per cluster: filtering every pod for each node is quadratic (bench: hundreds of nodes × 150k pods). */
+const podsByNode = new WeakMap<SgpAnalysis, Map<string, KubePod[]>>();
+function podsOn(a: SgpAnalysis, nodeName: string): KubePod[] {
+  let m = podsByNode.get(a);
+  if (!m) {
+    podsByNode.set(a, (m = new Map()));
+    for (const p of a.k.pods) {
+      if (!p.nodeName) continue;
+      const list = m.get(p.nodeName);
+      if (list) list.push(p);
+      else m.set(p.nodeName, [p]);
+    }
+  }
+  return m.get(nodeName) ?? [];
+}
+
 function nodeHint(a: SgpAnalysis, nodeName: string | null, cache: Map<string, NodeUsage | null>, warnPercent: number) {
   if (!nodeName) return null;
   if (!cache.has(nodeName)) {
     const n = a.nodes.get(nodeName);
-    cache.set(nodeName, n ? nodeUsage(a.k, n, a.inv.subnets, a.k.pods.filter((p) => p.nodeName === nodeName)) : null);
+    cache.set(nodeName, n ? nodeUsage(a.k, n, a.inv.subnets, podsOn(a, nodeName)) : null);
   }
   const u = cache.get(nodeName);
   if (!u) return null;
