@@ -19,7 +19,7 @@ export const sgpInvalid = defineCheck({
     for (const a of sgpAnalyses(inv)) {
       for (const p of a.policies ?? []) {
         if (!p.problems.length) continue;
-        const selected = a.selected.filter((s) => s.match.policies.includes(p)).length;
+        const selected = a.selectedBy(p).length;
         const malformedOnly = p.problems.every((x) => x.kind === 'malformed-group-id');
         findings.push({
           code: 'SGP_INVALID',

@@ -30,7 +30,7 @@ export const sgpSecurityGroups = defineCheck({
     for (const a of sgpAnalyses(inv)) {
       const vpcId = a.vpcId;
       for (const p of a.policies ?? []) {
-        const selected = a.selected.filter((s) => s.match.policies.includes(p));
+        const selected = a.selectedBy(p);
         const stuck = selected.filter((s) => {
           const f = a.invalidSg.get(podKey(s.pod));
           return f !== undefined && stuckAfter(s.pod, f.lastAt);

@@ -22,7 +22,7 @@ export const sgpTooManySgs = defineCheck({
       for (const p of a.policies ?? []) {
         if (!p.applies || p.groupIds.length <= quota) continue;
         overOnItsOwn.add(`${p.namespace}/${p.name}`);
-        const selected = a.selected.filter((s) => s.match.policies.includes(p)).length;
+        const selected = a.selectedBy(p).length;
         findings.push({
           code: 'SGP_TOO_MANY_SGS',
           severity: 'critical',

@@ -34,6 +34,8 @@ export interface SgpAnalysis {
   nodes: ReadonlyMap<string, KubeNode>;
   /** Non-terminal, non-host-network pods that at least one valid policy selects now. */
   selected: SelectedPod[];
+  /** The selected pods of each policy (built once: policies × pods scans do not scale). */
+  selectedBy(policy: SecurityGroupPolicyRecord): readonly SelectedPod[];
   matchOf(pod: KubePod): PodMatch | null;
   /** BranchAllocationFailed with InvalidSecurityGroupID.NotFound, per pod key. */
   invalidSg: ReadonlyMap<string, Failure>;
@@ -86,7 +88,11 @@ export const sgpAnalyses = (inv: Inventory): SgpAnalysis[] => (inv.kubernetes ??
 function analyse(inv: Inventory, k: KubernetesCluster): SgpAnalysis {
   const policies = k.sgp.policies;
   const byNamespace = new Map<string, SecurityGroupPolicyRecord[]>();
-  for (const p of policies ?? []) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+  for (const p of policies ?? []) {
+    const list = byNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.namespace, [p]);
+  }
   const pods = new Map(k.pods.map((p) => [podKey(p), p]));
   const matches = new Map<string, PodMatch>();
   const selected: SelectedPod[] = [];
@@ -95,6 +101,15 @@ function analyse(inv: Inventory, k: KubernetesCluster): SgpAnalysis {
     const m = matchPod(p, byNamespace.get(p.namespace) ?? [], k.sgp.serviceAccountLabels);
     matches.set(podKey(p), m);
     if (m.policies.length) selected.push({ pod: p, match: m });
+  }
+
+  const byPolicy = new Map<SecurityGroupPolicyRecord, SelectedPod[]>();
+  for (const s of selected) {
+    for (const p of s.match.policies) {
+      const list = byPolicy.get(p);
+      if (list) list.push(s);
+      else byPolicy.set(p, [s]);
+    }
   }
 
   const invalidSg = new Map<string, Failure>();
@@ -143,6 +158,7 @@ function analyse(inv: Inventory, k: KubernetesCluster): SgpAnalysis {
     pods,
     nodes: new Map(k.nodes.map((n) => [n.name, n])),
     selected,
+    selectedBy: (p) => byPolicy.get(p) ?? [],
     matchOf: (p) => matches.get(podKey(p)) ?? null,
     invalidSg,
     otherBranchFailures,
