@@ -4,8 +4,8 @@ import type { EstateSize } from './estate/types.js';
 
 export interface BenchArgs {
   sizes: EstateSize[];
-  /** Collection runs per size (fresh process each). */
-  repeat: number;
+  /** Collection runs per size (fresh process each); null: 2 below 50k ENIs, 1 from there (keeps the default run short). */
+  repeat: number | null;
   /** Check-phase repetitions per size (one process, each from scratch). */
   checkRepeat: number;
   seed: number;
@@ -23,8 +23,8 @@ export interface BenchArgs {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --sizes 1000,10000,50000,100000   ENIs per size; N:nodes:pods:events sets all four (default: 20 ENIs a node, 1.5 pods and 0.1 events an ENI)
-  --repeat 2            collection runs per size
+  --sizes 1000,10000,100000   ENIs per size; N:nodes:pods:events sets all four (default: 20 ENIs a node, 1.5 pods and 0.1 events an ENI)
+  --repeat N            collection runs per size (default: 2 below 50k ENIs, 1 above)
   --check-repeat 5      check-phase repetitions per size
   --cleanup 5000        orphans deleted in the cleanup run (0: skip it)
   --cleanup-rate 50     DeleteNetworkInterface bucket refill per second (--cleanup-burst 20: its size)
@@ -63,8 +63,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
   });
   if (values.help) return 'help';
   return {
-    sizes: (values.sizes ?? '1000,10000,50000,100000').split(',').map((s) => parseSize(s.trim())),
-    repeat: int('repeat', values.repeat, 2, 1),
+    sizes: (values.sizes ?? '1000,10000,100000').split(',').map((s) => parseSize(s.trim())),
+    repeat: values.repeat === undefined ? null : int('repeat', values.repeat, 2, 1),
     checkRepeat: int('check-repeat', values['check-repeat'], 5, 1),
     seed: int('seed', values.seed, 7),
     cleanup: int('cleanup', values.cleanup, 5000),

@@ -34,7 +34,7 @@ export async function runCleanupBench(args: BenchArgs, bundles: Record<Entry, st
   const spec: StandInSpec = {
     size: { enis: healthy, nodes: Math.round(healthy / 20), pods: 0, events: 0 },
     generate: { seed: args.seed, leaked: args.cleanup, ignoredEvery: 0 },
-    server: { mutating: deleteBucket, nonMutating: describeBucket, latencyMs: args.latencyMs },
+    server: { mutating: deleteBucket, nonMutating: describeBucket, latencyMs: args.latencyMs, warm: true },
   };
   const standIn = new Child(bundles['stand-in'], spec, { env: BENCH_ENV });
   try {

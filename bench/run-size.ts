@@ -60,7 +60,7 @@ export interface SizeResult {
  * before each); one check process on the last collection's raw answers, pinned to a core.
  */
 export async function runSize(size: EstateSize, args: BenchArgs, bundles: Record<Entry, string>, log: (s: string) => void): Promise<SizeResult> {
-  const spec: StandInSpec = { size, generate: { seed: args.seed }, server: { latencyMs: args.latencyMs } };
+  const spec: StandInSpec = { size, generate: { seed: args.seed }, server: { latencyMs: args.latencyMs, warm: true } };
   const standIn = new Child(bundles['stand-in'], spec, { env: BENCH_ENV });
   const rawFile = join(tmpdir(), `vpc-cni-auditor-bench-${process.pid}-${size.enis}.v8`);
   try {
@@ -68,14 +68,15 @@ export async function runSize(size: EstateSize, args: BenchArgs, bundles: Record
     log(`  estate generated in ${(ready.generateMs / 1000).toFixed(1)} s`);
     const runs: CollectResult[] = [];
     let stats: StandInStats | null = null;
-    for (let r = 0; r < args.repeat; r++) {
+    const repeat = args.repeat ?? (size.enis < 50_000 ? 2 : 1);
+    for (let r = 0; r < repeat; r++) {
       await standIn.request({ type: 'reset' }, 'reset');
       const collector = new Child(bundles.collect, { url: ready.url, region: REGION, rawFile }, { env: BENCH_ENV });
       const res = await collector.next<CollectResult>('collected');
       await collector.stop();
       runs.push(res);
       stats = (await standIn.request<{ type: 'stats'; stats: StandInStats }>({ type: 'stats' }, 'stats')).stats;
-      log(`  collect ${r + 1}/${args.repeat}: ${(res.timing.wallMs / 1000).toFixed(1)} s wall, ${(res.timing.cpuMs / 1000).toFixed(1)} s CPU, peak ${res.peakRssMb} MB`);
+      log(`  collect ${r + 1}/${repeat}: ${(res.timing.wallMs / 1000).toFixed(1)} s wall, ${(res.timing.cpuMs / 1000).toFixed(1)} s CPU, peak ${res.peakRssMb} MB`);
     }
     const checker = new Child(bundles.check, { rawFile, repeat: args.checkRepeat }, { env: BENCH_ENV, nodeArgs: ['--expose-gc'], ...(args.pin ? { cpus: args.pin } : {}) });
     const checked = await checker.next<CheckResult>('checked');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseBenchArgs, USAGE } from './args.js';
@@ -11,6 +12,17 @@ import { runSize, type SizeResult } from './run-size.js';
  * Kubernetes API; the product's collection and checks timed in their own processes; then a cleanup
  * under a simulated EC2 rate limit. Prints tables, optionally writes JSON (--json FILE).
  */
+/** The commit measured, and whether src/ had uncommitted changes (they are measured too). */
+function codeVersion(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args === 'help') {
@@ -18,8 +30,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const log = (line: string) => console.error(line);
-  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100) };
-  log(`bench: ${machine.cpus} × ${machine.model}, load ${machine.loadAverageAtStart.join(' ')}; sizes ${args.sizes.map((s) => s.enis).join(', ')}`);
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100), code: codeVersion() };
+  log(`bench: ${machine.cpus} × ${machine.model}, load ${machine.loadAverageAtStart.join(' ')}, code ${machine.code}; sizes ${args.sizes.map((s) => s.enis).join(', ')}`);
   const bundles = await buildEntries();
 
   const results: SizeResult[] = [];

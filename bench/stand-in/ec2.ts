@@ -103,6 +103,12 @@ export class Ec2Service {
     this.routeTables = new Listing(estate.routeTables, routeTableField, 'route-table-id');
   }
 
+  /** Renders every item once, so the first measured sweep does not wait on the stand-in's own rendering. */
+  warm(): void {
+    for (const e of this.enis.all()) this.item(e.id, () => `        <item>\n${renderEni(e, ITEM_PAD)}        </item>\n`);
+    for (const i of this.instances.all()) this.item(i.id, () => `        <item>\n${renderReservation(i, ITEM_PAD)}        </item>\n`);
+  }
+
   private requestId(): string {
     const n = (this.requestCounter++).toString(16).padStart(12, '0');
     return `8e3c4a2b-1f0d-4c6e-a7b9-${n}`;

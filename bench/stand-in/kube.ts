@@ -62,6 +62,11 @@ export class KubeService {
     }
   }
 
+  /** Serialises every list once (see Ec2Service.warm). */
+  warm(): void {
+    for (const k of this.clusters.values()) for (const [path, kind] of Object.entries(KINDS)) this.serialised(k, path, kind);
+  }
+
   handle(method: string, url: URL): Answer | null {
     const m = /^\/k8s\/([^/]+)(\/.*)$/.exec(url.pathname);
     if (!m) return null;

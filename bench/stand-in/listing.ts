@@ -31,6 +31,10 @@ export class Listing<T extends { id: string }> {
     return true;
   }
 
+  all(): readonly T[] {
+    return this.sorted;
+  }
+
   get size(): number {
     return this.byId.size - this.deleted.size;
   }
