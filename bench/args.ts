@@ -16,6 +16,8 @@ export interface BenchArgs {
   describeRate: number;
   describeBurst: number;
   concurrency: number | undefined;
+  /** Experiment: SDK retry mode of the cleanup's EC2 client (default: the product's client as is). */
+  retryMode: 'standard' | 'adaptive' | undefined;
   /** CPU for the check phase (taskset -c); null: not pinned. */
   pin: string | null;
   latencyMs: number;
@@ -30,6 +32,7 @@ export const USAGE = `npm run bench -- [options]
   --cleanup-rate 50     DeleteNetworkInterface bucket refill per second (--cleanup-burst 20: its size)
   --describe-rate 200   Describe* bucket refill per second during cleanup (--describe-burst 100)
   --concurrency N       executeCleanup concurrency (default: the product's)
+  --retry-mode M        experiment: execute with a fresh client in SDK retry mode standard|adaptive (default: the product's client)
   --pin 1               CPU the check phase is pinned to (--pin none: not pinned)
   --latency-ms 0        added to every stand-in answer
   --seed 7              estate seed
@@ -41,6 +44,11 @@ const int = (name: string, v: string | undefined, dflt: number, min = 0): number
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
   return n;
 };
+
+function retryMode(v: string | undefined): BenchArgs['retryMode'] {
+  if (v === undefined || v === 'standard' || v === 'adaptive') return v;
+  throw new Error(`--retry-mode must be standard or adaptive, got "${v}"`);
+}
 
 export function parseSize(spec: string): EstateSize {
   const parts = spec.split(':').map((p) => int('sizes', p, 0, 1));
@@ -57,7 +65,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
     options: {
       sizes: { type: 'string' }, repeat: { type: 'string' }, 'check-repeat': { type: 'string' }, seed: { type: 'string' },
       cleanup: { type: 'string' }, 'cleanup-rate': { type: 'string' }, 'cleanup-burst': { type: 'string' },
-      'describe-rate': { type: 'string' }, 'describe-burst': { type: 'string' }, concurrency: { type: 'string' },
+      'describe-rate': { type: 'string' }, 'describe-burst': { type: 'string' }, concurrency: { type: 'string' }, 'retry-mode': { type: 'string' },
       pin: { type: 'string' }, 'latency-ms': { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +81,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
     describeRate: int('describe-rate', values['describe-rate'], 200, 1),
     describeBurst: int('describe-burst', values['describe-burst'], 100, 1),
     concurrency: values.concurrency === undefined ? undefined : int('concurrency', values.concurrency, 4, 1),
+    retryMode: retryMode(values['retry-mode']),
     pin: values.pin === 'none' ? null : (values.pin ?? '1'),
     latencyMs: int('latency-ms', values['latency-ms'], 0),
     json: values.json ?? null,

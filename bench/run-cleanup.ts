@@ -11,6 +11,7 @@ export interface CleanupBench {
   deleteBucket: { capacity: number; refillPerSecond: number };
   describeBucket: { capacity: number; refillPerSecond: number };
   concurrency: number | 'default';
+  retryMode: string;
   result: Omit<CleanupResult, 'type'>;
   /** Of the refill rate: the share of the limit the run held. */
   shareOfLimit: number;
@@ -39,7 +40,7 @@ export async function runCleanupBench(args: BenchArgs, bundles: Record<Entry, st
   const standIn = new Child(bundles['stand-in'], spec, { env: BENCH_ENV });
   try {
     const ready = await standIn.next<Ready>('ready');
-    const worker = new Child(bundles.cleanup, { url: ready.url, region: REGION, maxDeletes: args.cleanup, ...(args.concurrency ? { concurrency: args.concurrency } : {}) }, { env: BENCH_ENV });
+    const worker = new Child(bundles.cleanup, { url: ready.url, region: REGION, maxDeletes: args.cleanup, ...(args.concurrency ? { concurrency: args.concurrency } : {}), ...(args.retryMode ? { retryMode: args.retryMode } : {}) }, { env: BENCH_ENV });
     const { type: _t, ...result } = await worker.next<CleanupResult>('cleaned');
     await worker.stop();
     const { stats } = await standIn.request<{ type: 'stats'; stats: StandInStats }>({ type: 'stats' }, 'stats');
@@ -51,6 +52,7 @@ export async function runCleanupBench(args: BenchArgs, bundles: Record<Entry, st
       deleteBucket,
       describeBucket,
       concurrency: args.concurrency ?? 'default',
+      retryMode: args.retryMode ? `${args.retryMode} (fresh client)` : 'product client',
       result,
       shareOfLimit: result.rate / args.cleanupRate,
       deleteRequests: del?.requests ?? 0,

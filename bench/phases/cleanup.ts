@@ -1,6 +1,7 @@
 import { executeCleanup } from '../../src/act/cleanup/execute.js';
 import { planCleanup } from '../../src/act/cleanup/plan.js';
-import { createAwsClients } from '../../src/aws/clients.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { clientConfig, createAwsClients } from '../../src/aws/clients.js';
 import { AuditConfigSchema } from '../../src/config/audit-config.js';
 import { runScan } from '../../src/run/scan.js';
 import { MemoryStateStore } from '../../src/state/store.js';
@@ -13,6 +14,8 @@ export interface CleanupPayload {
   maxDeletes: number;
   /** executeCleanup's concurrency; absent: its default, as runCleanup calls it. */
   concurrency?: number;
+  /** Experiment: execute with a fresh EC2 client in this SDK retry mode instead of the product's client. */
+  retryMode?: 'standard' | 'adaptive';
 }
 
 export interface CleanupResult {
@@ -53,7 +56,8 @@ childMain<CleanupPayload>(async (p, send) => {
     error: () => {},
   };
   const planSkips = plan.skipped.length;
-  const { value: outcome, timing } = await timed(() => executeCleanup(clients.ec2, plan, {
+  const ec2 = p.retryMode ? new EC2Client({ ...clientConfig({ region: p.region }), retryMode: p.retryMode }) : clients.ec2;
+  const { value: outcome, timing } = await timed(() => executeCleanup(ec2, plan, {
     dryRun: false, logger, ...(p.concurrency !== undefined ? { concurrency: p.concurrency } : {}),
   }));
   const executionSkips: Record<string, number> = {};
