@@ -113,8 +113,9 @@ describe('bench stand-in, collected by the product', () => {
 describe('bench stand-in, cleanup under its throttle', () => {
   test('every orphan deleted through RequestLimitExceeded retries; the stand-in state agrees', async () => {
     const estate = generateEstate({ enis: 400, nodes: 20, pods: 0, events: 0 }, { seed: 3, leaked: 40, ignoredEvery: 0 });
-    // Two tokens and 40 a second: the first deletions are throttled at once.
-    const standIn = await startStandIn(estate, { mutating: { capacity: 2, refillPerSecond: 40 } });
+    // Two tokens and 8 a second: four workers outrun that even on a loaded machine, so throttling
+    // is certain (at 40 a second a slow, busy machine sometimes never hit the limit).
+    const standIn = await startStandIn(estate, { mutating: { capacity: 2, refillPerSecond: 8 } });
     try {
       const c = clients(standIn.url);
       const config = AuditConfigSchema.parse({ cleanup: { graceSeconds: 0, clusterDeletedGraceSeconds: 0, maxDeletes: 40, breakerOverride: true } });
